@@ -1,0 +1,136 @@
+"""Command line: ``duoreport validate | synth | audit | contract | build``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import contract as C
+from .loading import ContractError, load_dataset
+
+DEFAULT_DATA = C.REPO_ROOT / "data" / "synthetic"
+BUILD_DIR = C.REPO_ROOT / "build"
+CONTRACT_JSON = C.REPO_ROOT / "data" / "contract" / "datapackage.json"
+CONTRACT_MD = C.REPO_ROOT / "book" / "contract_tables.md"
+SYNTHETIC_BANNER = "SYNTHETIC DATA: fictitious microdata calibrated to the published report; no row is a real person."
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _load(directory) -> object:
+    ds = load_dataset(directory)
+    if ds.synthetic:
+        print(SYNTHETIC_BANNER, file=sys.stderr)
+    return ds
+
+
+def cmd_validate(args) -> int:
+    ds = _load(args.data_dir)
+    print(f"{args.data_dir}: the export meets the data contract ({'synthetic' if ds.synthetic else 'real export'}).")
+    for t in C.TABLES:
+        df = ds.tables.get(t.name)
+        print(f"  {t.name:<24} {'absent (optional)' if df is None else f'{len(df):>6} rows'}")
+    print(f"  data hash {ds.data_hash[:16]}")
+    return 0
+
+
+def cmd_synth(args) -> int:
+    from .synth import synthesize
+
+    out = synthesize(Path(args.out), seed=args.seed)
+    ds = load_dataset(out)  # the generator's output must meet the contract like any export
+    print(f"Synthetic microdata written to {out} (seed {args.seed}, data hash {ds.data_hash[:16]}).")
+    print(SYNTHETIC_BANNER)
+    return 0
+
+
+def write_audit(ds, out: Path) -> dict:
+    from .audit import run_audit, summary
+
+    table = run_audit(ds)
+    info = summary(table)
+    atomic_write(out, table.to_csv(index=False, lineterminator="\n"))
+    atomic_write(out.with_suffix(".json"), json.dumps(
+        {**info, "synthetic": ds.synthetic, "data_hash": ds.data_hash, "data_dir": str(ds.source_dir)},
+        indent=2) + "\n")
+    return info
+
+
+def cmd_audit(args) -> int:
+    ds = _load(args.data_dir)
+    out = Path(args.out)
+    info = write_audit(ds, out)
+    print(f"Reproduction audit written to {out}: {info['figures']} published figures, "
+          f"{info['audited']} audited, {info['within_tolerance']} within tolerance, "
+          f"{info['outside_tolerance']} outside, {info['known_inconsistent']} known inconsistent in the report.")
+    if args.strict and info["outside_tolerance"]:
+        return 1
+    return 0
+
+
+def cmd_contract(args) -> int:
+    atomic_write(CONTRACT_JSON, json.dumps(C.datapackage(), indent=2, ensure_ascii=False) + "\n")
+    atomic_write(CONTRACT_MD, C.contract_markdown())
+    print(f"Wrote {CONTRACT_JSON.relative_to(C.REPO_ROOT)} and {CONTRACT_MD.relative_to(C.REPO_ROOT)}.")
+    return 0
+
+
+def cmd_build(args) -> int:
+    """The main job: validate the data and audit the reproduction into build/."""
+    ds = _load(args.data_dir)
+    out = Path(args.build_dir)
+    info = write_audit(ds, out / "audit.csv")
+    print(f"Data: {ds.source_dir} ({'synthetic' if ds.synthetic else 'real export'}), hash {ds.data_hash[:16]}.")
+    print(f"Audit: {info['within_tolerance']}/{info['audited']} audited figures within tolerance "
+          f"({info['known_inconsistent']} figures the report itself contradicts) -> {out / 'audit.csv'}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="duoreport", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check an export directory against the data contract")
+    p.add_argument("data_dir", type=Path)
+    p.set_defaults(func=cmd_validate)
+
+    from .synth import SEED
+    p = sub.add_parser("synth", help="(re)generate the synthetic default microdata")
+    p.add_argument("--out", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--seed", type=int, default=SEED)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("audit", help="recompute every published figure and compare")
+    p.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=BUILD_DIR / "audit.csv")
+    p.add_argument("--strict", action="store_true", help="exit 1 if an audited figure is outside tolerance")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("contract", help="regenerate datapackage.json and the contract page")
+    p.set_defaults(func=cmd_contract)
+
+    p = sub.add_parser("build", help="the main job on a data directory (default: the synthetic data)")
+    p.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA)
+    p.add_argument("--build-dir", type=Path, default=BUILD_DIR)
+    p.set_defaults(func=cmd_build)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ContractError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -459,8 +459,6 @@ def load_dataset(directory) -> Dataset:
         raise ContractError(issues)
     marker = directory / MARKER_FILE
     metadata = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
-    for df in tables.values():
-        if df is not None:
-            df.reset_index(drop=True, inplace=True)
+    tables = {name: None if df is None else df.reset_index(drop=True) for name, df in tables.items()}
     return Dataset(tables, directory, bool(metadata.get("synthetic", False)),
                    data_hash(directory), metadata)

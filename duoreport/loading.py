@@ -21,6 +21,10 @@ import pandas as pd
 from . import contract as C
 
 MAX_ROWS_SHOWN = 8
+INT64_MAX = 2**63 - 1
+# A stray quote makes the rest of a file one field; with the default limit (128 KiB) the
+# csv module raises instead of letting the row's field count reveal the problem.
+csv.field_size_limit(2**31 - 1)
 MARKER_FILE = "dataset.json"
 
 # Column names that suggest a direct identifier. Matched on the lower-cased name
@@ -158,11 +162,18 @@ def read_xlsx_raw(path: Path, table: str) -> RawTable:
     while header and header[-1] == "":
         header.pop()
     rows = []
+    issues = []
     for i, row in enumerate(all_rows[1:], start=2):
+        if any(c is not None and str(c).strip() for c in row[len(header):]):
+            issues.append(Issue(path.name, None, (i,), "field_count",
+                                "a value stands in a column without a header; it would be ignored, "
+                                "so the sheet is refused"))
         cells = list(row[: len(header)]) + [None] * max(0, len(header) - len(row))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         rows.append((i, ["" if c is None else c for c in cells]))
+    if issues:
+        raise ContractError(issues)
     return RawTable(path.name, header, rows, decimal_comma=False)
 
 
@@ -178,7 +189,9 @@ def find_table_file(directory: Path, table: str):
 # --- converting cells ----------------------------------------------------
 
 class CellError(ValueError):
-    pass
+    def __init__(self, message, rule=None):
+        super().__init__(message)
+        self.rule = rule
 
 
 def _blank(value) -> bool:
@@ -205,6 +218,8 @@ def convert_cell(value, f: C.Field, decimal_comma: bool, codes):
         if isinstance(value, (int, float)):
             if float(value).is_integer():
                 number = int(value)
+                if abs(number) > INT64_MAX:
+                    raise CellError(f"{number} is out of range for a whole number", rule="out_of_range")
             else:
                 raise CellError(f"{value!r} is not a whole number")
         else:
@@ -212,6 +227,8 @@ def convert_cell(value, f: C.Field, decimal_comma: bool, codes):
             if not re.fullmatch(r"[+-]?\d+", text):
                 raise CellError(f"{text!r} is not a whole number")
             number = int(text)
+        if abs(number) > INT64_MAX:
+            raise CellError(f"{number} is out of range for a whole number", rule="out_of_range")
         if kind == "int_code" and number not in codes:
             raise CellError(f"unknown code {number!r}")
         return number
@@ -237,6 +254,8 @@ def convert_cell(value, f: C.Field, decimal_comma: bool, codes):
         raise CellError(f"{value!r} is not a yes/no value (use true or false)")
     if kind == "date":
         if isinstance(value, datetime):
+            if value.time() != datetime.min.time():
+                raise CellError(f"{value.isoformat()} has a time of day; a date is expected")
             return value.date()
         if isinstance(value, date):
             return value
@@ -323,8 +342,9 @@ def check_table(raw: RawTable, table: C.Table):
                     missing.append(n)
                 values.append(None)
                 continue
-            if f.type in ("string",) and isinstance(cell, str):
-                kind = identifier_value(cell.strip())
+            if f.type == "string":
+                as_text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+                kind = identifier_value(as_text.strip())
                 if kind:
                     idents.setdefault(kind, []).append(n)
                     values.append(None)
@@ -332,7 +352,13 @@ def check_table(raw: RawTable, table: C.Table):
             try:
                 v = convert_cell(cell, f, raw.decimal_comma, codes)
             except CellError as exc:
-                bad.setdefault(str(exc), []).append(n)
+                message = str(exc)
+                if identifier_value(str(cell).strip()):
+                    message = message.replace(repr(str(cell).strip()), "<redacted>").replace(str(cell).strip(), "<redacted>")
+                if exc.rule == "out_of_range":
+                    out_of_range.setdefault(message, []).append(n)
+                else:
+                    bad.setdefault(message, []).append(n)
                 values.append(None)
                 continue
             if f.type in ("integer", "number", "date"):

@@ -20,7 +20,7 @@ from .audit import load_figures, recompute
 from .disclosure import DEFAULT_THRESHOLD, suppress
 from .loading import load_dataset
 from .plots import share_bars
-from .stats import crosstab_counts, difference_in_proportions, independence_test, share_table
+from .stats import TestResult, crosstab_counts, difference_in_proportions, independence_test, share_table
 from .views import AGE_BANDS, EDUCATION_GROUP_ORDER, build_views
 
 CHAPTERS = ("context", "profile", "obstacles", "impact")
@@ -38,6 +38,7 @@ class ChartData:
     test: object = None           # TestResult of the subgroup difference, if any
     extra: pd.DataFrame | None = None  # a second table (e.g. SIB differences)
     intervals: bool = True
+    variable: str | None = None   # the view column the shares describe (None: one column per row)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Edition:
     threshold: int = DEFAULT_THRESHOLD
     views: dict = field(init=False)
     dataset: object = field(init=False)
+    suppressed_cells: set = field(init=False, default_factory=set)
 
     def __post_init__(self):
         if self.lang not in i18n.LANGUAGES:
@@ -96,13 +98,31 @@ class Edition:
 
     def key_numbers(self, chapter: str) -> dict:
         """The chapter's published figures recomputed on this edition: id -> (value, base_n, shown)."""
+        if chapter == "context":
+            return self.context_numbers()
         figures = load_figures()
+        chapters = {chapter, "method"} if chapter == "profile" else {chapter}
         out = {}
-        for fig in figures[figures["chapter"] == chapter].to_dict("records"):
+        for fig in figures[figures["chapter"].isin(chapters)].to_dict("records"):
             if fig["view"] not in self.views:
                 continue
             value, base = recompute(fig, self.views)
             out[fig["id"]] = (value, base, self.format_figure(fig, value, base))
+        return out
+
+    def context_numbers(self) -> dict:
+        """External figures cited in the context chapter (published aggregates, no base n)."""
+        ctx = pd.read_csv(CONTEXT_CSV, keep_default_na=False)
+        out = {}
+        for row in ctx.to_dict("records"):
+            value = float(row["value"])
+            if row["unit"] == "percent":
+                shown = i18n.format_percent(value, self.lang, 0 if value.is_integer() else 1)
+            elif row["unit"] == "count":
+                shown = i18n.format_count(int(value), self.lang)
+            else:
+                shown = i18n.format_number(value, self.lang, 0 if value.is_integer() else 1)
+            out[row["id"]] = (value, 0, shown)
         return out
 
     def format_figure(self, fig: dict, value: float, base: int) -> str:
@@ -117,6 +137,9 @@ class Edition:
             return i18n.format_count(int(value), self.lang)
         k = round(value * base / 100)
         if base < self.threshold or k < self.threshold or base - k < self.threshold:
+            return self.t("suppressed")
+        # a number the prose shows must not reveal a cell that a chart suppressed
+        if any((fig["variable"], c.lower()) in self.suppressed_cells for c in fig["category"].split("|")):
             return self.t("suppressed")
         decimals = 2 if not float(fig["value"]).is_integer() and fig["value"] * 100 % 100 else 0
         return i18n.format_percent(value, self.lang, decimals)
@@ -177,7 +200,7 @@ def distribution(view: str, variable: str, code_list: str, categories=None, filt
             df = df.query(filt, engine="python")
         cats = list(categories) if categories is not None else None
         table = suppress(share_table(df, variable, categories=cats), threshold=ed.threshold)
-        return ChartData(_labelled(ed, table, code_list))
+        return ChartData(_labelled(ed, table, code_list), variable=variable)
     return build
 
 
@@ -202,14 +225,28 @@ def by_group(view: str, variable: str, code_list: str, group: str, group_list: s
         withheld = table.groupby(group, sort=False)["base_n"].apply(lambda s: s.isna().all())
         counts = crosstab_counts(raw, group)
         counts = counts.loc[[g for g in counts.index if not withheld.get(g, True)]]
-        test = independence_test(counts.to_numpy()) if len(counts) > 1 else None
+        test = guarded_test(counts, table, group)
         table["label"] = [ed.label(group_list, g) for g in table[group]]
         table["series"] = [ed.label(code_list, c) for c in table["category"]]
         if only is not None:
             table = table[table["category"] == only]
-            return ChartData(table, test=test)
-        return ChartData(table, hue_col="series", test=test)
+            return ChartData(table, test=test, variable=variable)
+        return ChartData(table, hue_col="series", test=test, variable=variable)
     return build
+
+
+def guarded_test(counts: pd.DataFrame, table: pd.DataFrame, group: str):
+    """The independence test, unless a suppressed cell enters it.
+
+    A test statistic is a function of every cell, so publishing it next to suppressed
+    cells could let a reader solve for them; such a test is withheld.
+    """
+    if len(counts) < 2:
+        return None
+    tested = table[table[group].isin(counts.index)]
+    if tested["suppressed"].any():
+        return TestResult("withheld", np.nan, np.nan)
+    return independence_test(counts.to_numpy())
 
 
 def several_flags(view: str, columns, filt: str | None = None):
@@ -309,6 +346,8 @@ def sib_comparison(ed: Edition) -> ChartData:
         diffs.append({"cohort": str(cohort), "duo_n": n1, "duo_k": k1, "control_n": n2, "control_k": k2,
                       "difference": diff.estimate, "ci_low": diff.ci_low, "ci_high": diff.ci_high,
                       "test": diff.test.method, "p_value": diff.test.p_value})
+    if not rows:
+        return ChartData(pd.DataFrame())
     table = pd.concat(rows, ignore_index=True)
     table = suppress(table.assign(key=table["cohort"] + "_" + table["group"]), by=["key"], threshold=ed.threshold)
     table["label"] = [ed.t("pooled") if c == "pooled" else f"{ed.t('cohort')} {c}" for c in table["cohort"]]
@@ -370,7 +409,7 @@ def nationality_groups(ed: Edition) -> ChartData:
     # test international protection against family reunification only
     sub = df[df["nat_outcome_group"].isin(["international_protection", "family_reunification"])]
     counts = pd.crosstab(sub["nat_outcome_group"], sub["outcome_18m"])
-    data.test = independence_test(counts.to_numpy()) if counts.shape[0] == 2 and counts.shape[1] > 1 else None
+    data.test = guarded_test(counts, data.table, "nat_outcome_group") if counts.shape[1] > 1 else None
     return data
 
 

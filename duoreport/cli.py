@@ -96,6 +96,34 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .pipeline import RunSpec, run_edition
+
+    spec = RunSpec(str(args.year), args.antenna, args.lang, str(args.data), args.threshold)
+    result = run_edition(spec, args.out, force=args.force)
+    where = Path(args.out) / spec.slug
+    if result.status == "failed":
+        print(f"{spec.slug}: FAILED after {result.seconds:.1f} s: {result.message}", file=sys.stderr)
+        return 1
+    print(f"{spec.slug}: {result.status} in {result.seconds:.1f} s -> {where}")
+    return 0
+
+
+def cmd_editions(args) -> int:
+    from .pipeline import edition_matrix, run_editions
+
+    specs, empty, data_hash = edition_matrix(args.data, args.years, args.antennas, args.langs, args.threshold)
+    print(f"{len(specs)} editions to check ({len(empty)} combinations without mentees left out), "
+          f"{args.jobs or os.cpu_count()} parallel processes.")
+    results = run_editions(specs, args.out, data_hash, args.jobs, args.force, progress=not args.quiet)
+    counts = {s: sum(r.status == s for r in results) for s in ("ran", "skipped", "failed")}
+    print(f"ran {counts['ran']}, skipped (up to date) {counts['skipped']}, failed {counts['failed']}.")
+    for r in results:
+        if r.status == "failed":
+            print(f"  FAILED {r.spec.slug}: {r.message}", file=sys.stderr)
+    return 1 if counts["failed"] else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="duoreport", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +146,30 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("contract", help="regenerate datapackage.json and the contract page")
     p.set_defaults(func=cmd_contract)
+
+    from .chapters import ALL
+
+    p = sub.add_parser("run", help="execute the chapter notebooks for one edition")
+    p.add_argument("--year", default=ALL, help="intake year or 'all'")
+    p.add_argument("--antenna", default=ALL, choices=[ALL, *C.ANTENNAS])
+    p.add_argument("--lang", default="nl", choices=["nl", "fr"])
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=BUILD_DIR / "editions")
+    p.add_argument("--threshold", type=int, default=10, help="smallest cell shown")
+    p.add_argument("--force", action="store_true", help="run even if up to date")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("editions", help="run every year x antenna x language edition in parallel")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=BUILD_DIR / "editions")
+    p.add_argument("--years", nargs="*", default=None, help="default: all and every intake year in the data")
+    p.add_argument("--antennas", nargs="*", default=None, help="default: all and every antenna")
+    p.add_argument("--langs", nargs="*", default=["nl", "fr"])
+    p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: the number of cores)")
+    p.add_argument("--threshold", type=int, default=10)
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_editions)
 
     p = sub.add_parser("build", help="the main job on a data directory (default: the synthetic data)")
     p.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA)

@@ -78,7 +78,8 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     ax.set_ylabel("")
     ax.set_title(_wrap(title, 70))
     if hue_col:
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 - 0.25 / max(height, 1)), ncol=min(3, n_h),
+                  fontsize=8)
     fig.tight_layout()
     return fig
 

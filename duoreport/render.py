@@ -62,15 +62,18 @@ def format_table(ed: Edition, data: pd.DataFrame, hue_col, source: str) -> pd.Da
 
 
 def describe_test(ed: Edition, test) -> str | None:
-    if test is None or test.method == "none" or np.isnan(test.p_value):
+    if test is None or test.method == "none":
         return None
+    if test.method == "withheld":
+        return ed.t("test_withheld")
     name = ed.t({"chi2": "chi2_test", "fisher": "fisher_test", "chi2_permutation": "permutation_test"}[test.method])
-    p = "< 0,001" if test.p_value < 0.001 else i18n.format_number(test.p_value, ed.lang, 3)
-    return f"{name}: p = {p}"
+    p = "p < 0,001" if test.p_value < 0.001 else f"p = {i18n.format_number(test.p_value, ed.lang, 3)}"
+    return f"{name}: {p}"
 
 
 def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
     data = chart.build(ed)
+    register_suppressed(ed, data)
     number = f"{CHAPTER_NUMBERS[chart.chapter]}.{chart.number}"
     title = i18n.chart_title(chart.id, ed.lang)
     lang = ed.lang
@@ -93,7 +96,7 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
         bases = data.table["base_n"].dropna() if not data.table.empty else pd.Series(dtype=float)
         base = (f" {ed.t('base_n')}: " + i18n.format_count(int(bases.max()), lang)) if len(bases) and (
             data.hue_col is None or bases.nunique() == 1) else (
-            f" {ed.t('base_n')}: " + ", ".join(sorted({i18n.format_count(int(b), lang) for b in bases})) if len(bases) else "")
+            f" {ed.t('base_n')}: " + ", ".join(i18n.format_count(int(b), lang) for b in sorted(set(bases))) if len(bases) else "")
     parts = [f"{source}.{base}".strip()]
     if test_text:
         parts.append(test_text + ".")
@@ -103,6 +106,18 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
     alt = alt_text(ed, title, data)
     csv = data.table.drop(columns=[c for c in ("ci_low", "ci_high") if c not in data.table], errors="ignore")
     return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, empty)
+
+
+def register_suppressed(ed: Edition, data) -> None:
+    """Remember which (variable, category) cells a chart hid, for the key numbers."""
+    if data.table.empty or "suppressed" not in data.table or data.source == "context":
+        return
+    for row in data.table[data.table["suppressed"]].itertuples(index=False):
+        category = str(row.category).lower()
+        if data.variable:
+            ed.suppressed_cells.add((data.variable, category))
+        else:  # one yes/no column per row: the row's category names the column
+            ed.suppressed_cells.update({(row.category, "true"), (row.category, "false")})
 
 
 def alt_text(ed: Edition, title: str, data) -> str:

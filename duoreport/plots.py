@@ -84,6 +84,15 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     return fig
 
 
+def png_bytes(fig: plt.Figure) -> bytes:
+    """The figure as PNG, without a timestamp or software tag (same data, same bytes)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def save(fig: plt.Figure, path) -> None:
     """Save without timestamps so that the same data give the same bytes."""
     path = str(path)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import __version__, i18n
 from .chapters import CHAPTER_NUMBERS, ChartDef, Edition
-from .plots import share_bars
+from .plots import png_bytes, share_bars
 
 
 @dataclass
@@ -135,9 +135,9 @@ def alt_text(ed: Edition, title: str, data) -> str:
 
 # --- in a notebook ---------------------------------------------------------------
 
-def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> RenderedChart:
+def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> None:
     """Display a chart with its table and caption, glue them for the book, save its CSV."""
-    from IPython.display import HTML, Markdown, display
+    from IPython.display import HTML, Image, Markdown, display
     from myst_nb import glue
 
     r = ed.chart(chart_id)
@@ -145,10 +145,13 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> Re
         display(Markdown(f"**{ed.t('figure')} {r.number}. {r.title}** — {ed.t('no_data')}"))
         glue(f"fig_{chart_id}", Markdown(ed.t("no_data")), display=False)
         glue(f"tab_{chart_id}", Markdown(ed.t("no_data")), display=False)
-        return r
-    glue(f"fig_{chart_id}", r.figure, display=False)
-    display(r.figure)
+        glue(f"cap_{chart_id}", Markdown(ed.t("no_data")), display=False)
+        glue(f"alt_{chart_id}", Markdown(r.title), display=False)
+        return None
+    image = Image(data=png_bytes(r.figure), format="png")
     plt.close(r.figure)
+    glue(f"fig_{chart_id}", image, display=False)
+    display(image)
     html = r.table.to_html(index=False, border=0, classes="duo-table", escape=True)
     glue(f"tab_{chart_id}", HTML(html), display=False)
     display(HTML(html))
@@ -162,7 +165,7 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> Re
         out = Path(output_dir) / "data"
         out.mkdir(parents=True, exist_ok=True)
         r.data.to_csv(out / f"{chart_id}.csv", index=False, lineterminator="\n")
-    return r
+    return None
 
 
 def format_sib(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:

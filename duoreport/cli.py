@@ -86,13 +86,22 @@ def cmd_contract(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """The main job: validate the data and audit the reproduction into build/."""
+    """The main job: validate, audit, run the chapter notebooks, build both books (web + PDF)."""
+    import time
+
+    from .book import build_book
+
+    t0 = time.perf_counter()
     ds = _load(args.data_dir)
     out = Path(args.build_dir)
     info = write_audit(ds, out / "audit.csv")
     print(f"Data: {ds.source_dir} ({'synthetic' if ds.synthetic else 'real export'}), hash {ds.data_hash[:16]}.")
     print(f"Audit: {info['within_tolerance']}/{info['audited']} audited figures within tolerance "
           f"({info['known_inconsistent']} figures the report itself contradicts) -> {out / 'audit.csv'}")
+    if args.no_book:
+        return 0
+    build_book(Path(args.data_dir), out, pdf=not args.no_pdf)
+    print(f"Done in {time.perf_counter() - t0:.0f} s. Open {out / 'site' / 'index.html'}")
     return 0
 
 
@@ -174,6 +183,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="the main job on a data directory (default: the synthetic data)")
     p.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA)
     p.add_argument("--build-dir", type=Path, default=BUILD_DIR)
+    p.add_argument("--no-pdf", action="store_true", help="web books only")
+    p.add_argument("--no-book", action="store_true", help="validate and audit only")
     p.set_defaults(func=cmd_build)
 
     args = parser.parse_args(argv)

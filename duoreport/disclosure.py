@@ -10,7 +10,9 @@ category, with ``n`` and ``base_n``).
   the overall figure, which is published elsewhere in the book. So no group may have
   exactly one suppressed cell and no category exactly one suppressed group; the smallest
   other cell is suppressed until that holds. Likewise, if exactly one group is withheld
-  entirely, the smallest other group is withheld too.
+  entirely, the smallest other group is withheld too. Finally, a suppressed cell that
+  could still be solved from the published margins through a chain of subtractions
+  (a linear-algebra check) makes a neighbouring cell suppressed as well.
 """
 
 from __future__ import annotations
@@ -62,7 +64,50 @@ def suppression_mask(counts: np.ndarray, bases: np.ndarray, threshold: int):
                     if len(visible):
                         cells[visible[np.argmin(counts[visible, j])], j] = True
                         changed = True
+        if not changed:
+            solvable = solvable_cells(cells, withheld)
+            if solvable:
+                i, j = solvable[0]
+                # hide the smallest visible cell that shares a margin with the solvable one
+                row = [(counts[i, k], i, k) for k in range(n_cats) if not cells[i, k]] if not withheld[i] else []
+                col = [(counts[r, j], r, j) for r in range(n_groups) if not cells[r, j] and not withheld[r]]
+                options = sorted(row + col)
+                if options:
+                    _, r, k = options[0]
+                    cells[r, k] = True
+                    changed = True
     return cells, withheld
+
+
+def solvable_cells(cells: np.ndarray, withheld: np.ndarray) -> list:
+    """Hidden cells that a reader could compute from the published margins.
+
+    The margins are the base of every group that is not withheld (its cells add up to
+    it) and, with two or more groups, the overall count of every category. A hidden cell
+    is determined when its indicator vector lies in the row space of these constraints
+    restricted to the hidden cells.
+    """
+    hidden = list(zip(*np.nonzero(cells)))
+    if not hidden:
+        return []
+    index = {cell: k for k, cell in enumerate(hidden)}
+    rows = []
+    n_groups, n_cats = cells.shape
+    for i in range(n_groups):
+        if not withheld[i]:
+            rows.append([1.0 if (h[0] == i) else 0.0 for h in hidden])
+    if n_groups > 1:
+        for j in range(n_cats):
+            rows.append([1.0 if (h[1] == j) else 0.0 for h in hidden])
+    A = np.array(rows) if rows else np.zeros((0, len(hidden)))
+    rank = np.linalg.matrix_rank(A) if len(A) else 0
+    out = []
+    for cell, k in index.items():
+        e = np.zeros(len(hidden))
+        e[k] = 1.0
+        if np.linalg.matrix_rank(np.vstack([A, e])) == rank:
+            out.append(cell)
+    return out
 
 
 def suppress(table: pd.DataFrame, by=(), threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
     import papermill as pm
 
     start = time.monotonic()
-    out_root = Path(out_root)
+    out_root = Path(out_root).resolve()  # notebooks run with their own working directory
     target = out_root / spec.slug
     try:
         if data_hash is None:

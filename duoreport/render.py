@@ -29,6 +29,7 @@ class RenderedChart:
     test_text: str | None
     extra: pd.DataFrame | None
     empty: bool = False
+    edition: object = None
 
 
 def _pct(x, lang, decimals=0):
@@ -84,7 +85,7 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
         table = pd.DataFrame()
     else:
         fig = share_bars(
-            data.table, data.label_col, f"{ed.t('figure')} {number}. {title}", hue_col=data.hue_col,
+            data.table, data.label_col, title, hue_col=data.hue_col,
             suppressed_label=ed.t("suppressed"), intervals=data.intervals)
         table = format_table(ed, data.table, data.hue_col, data.source)
     test_text = describe_test(ed, data.test)
@@ -105,7 +106,7 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
     caption = " ".join(parts)
     alt = alt_text(ed, title, data)
     csv = data.table.drop(columns=[c for c in ("ci_low", "ci_high") if c not in data.table], errors="ignore")
-    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, empty)
+    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, empty, ed)
 
 
 def register_suppressed(ed: Edition, data) -> None:
@@ -142,6 +143,8 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> No
 
     r = ed.chart(chart_id)
     if r.figure is None:
+        if output_dir:
+            save_chart_files(r, Path(output_dir), None)
         display(Markdown(f"**{ed.t('figure')} {r.number}. {r.title}** — {ed.t('no_data')}"))
         glue(f"fig_{chart_id}", Markdown(ed.t("no_data")), display=False)
         glue(f"tab_{chart_id}", Markdown(ed.t("no_data")), display=False)
@@ -151,6 +154,7 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> No
     image = Image(data=png_bytes(r.figure), format="png")
     plt.close(r.figure)
     glue(f"fig_{chart_id}", image, display=False)
+    display(Markdown(f"**{ed.t('figure')} {r.number}. {r.title}**"))
     display(image)
     html = r.table.to_html(index=False, border=0, classes="duo-table", escape=True)
     glue(f"tab_{chart_id}", HTML(html), display=False)
@@ -162,10 +166,36 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> No
     glue(f"alt_{chart_id}", Markdown(r.alt), display=False)
     display(Markdown(f"*{r.caption}*"))
     if output_dir:
-        out = Path(output_dir) / "data"
-        out.mkdir(parents=True, exist_ok=True)
-        r.data.to_csv(out / f"{chart_id}.csv", index=False, lineterminator="\n")
+        save_chart_files(r, Path(output_dir), image.data)
     return None
+
+
+def pipe_table(table: pd.DataFrame) -> str:
+    """A Markdown pipe table (for the book's HTML and PDF alike)."""
+    def cell(v):
+        return str(v).replace("|", "\\|").replace("\n", " ")
+    head = "| " + " | ".join(cell(c) for c in table.columns) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def save_chart_files(r: RenderedChart, out: Path, png: bytes | None) -> None:
+    """The chart's CSV (suppressed data), PNG and a description the book build reads."""
+    for sub in ("data", "figures", "charts"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    data = r.data if len(r.data.columns) else pd.DataFrame(columns=["category", "n", "base_n", "share", "suppressed"])
+    data.to_csv(out / "data" / f"{r.chart.id}.csv", index=False, lineterminator="\n")
+    if png is not None:
+        (out / "figures" / f"{r.chart.id}.png").write_bytes(png)
+    extra = None
+    if r.extra is not None and not r.extra.empty:
+        extra = pipe_table(format_sib(r.edition, r.extra))
+    meta = {"id": r.chart.id, "chapter": r.chart.chapter, "number": r.number, "title": r.title,
+            "alt": r.alt, "caption": r.caption, "empty": r.figure is None,
+            "table": pipe_table(r.table) if not r.table.empty else "", "extra_table": extra}
+    (out / "charts" / f"{r.chart.id}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                                       encoding="utf-8")
 
 
 def format_sib(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:
@@ -209,12 +239,18 @@ def _git_describe() -> str:
     return f"+{rev}" if rev else ""
 
 
-def show_header(ed: Edition, chapter: str, parameters: dict) -> dict:
+def show_header(ed: Edition, chapter: str, parameters: dict, output_dir=None) -> dict:
     """Banner (synthetic data), provenance box and the edition's scope."""
     from IPython.display import HTML, Markdown, display
     from myst_nb import glue
 
     info = provenance(ed, parameters)
+    display(Markdown(f"# {ed.t('chapter_' + chapter)}"))
+    if output_dir:
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{chapter}_provenance.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
+                                                        encoding="utf-8")
     if ed.synthetic:
         banner = f"<div class='duo-synthetic'><strong>⚠ {ed.t('synthetic_banner')}</strong></div>"
         display(HTML(banner))
@@ -238,7 +274,8 @@ def glue_key_numbers(ed: Edition, chapter: str, output_dir: str | Path | None = 
 
     numbers = ed.key_numbers(chapter)
     for key, (value, base, shown) in numbers.items():
-        glue(key, Markdown(shown), display=False)
+        # a plain string: the book pastes it with {glue:text}`notebooks/<chapter>.ipynb::<key>:s`
+        glue(key, shown, display=False)
     if output_dir:
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)

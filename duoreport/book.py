@@ -168,15 +168,22 @@ def contract_markdown(lang: str) -> str:
 
 # --- staging -------------------------------------------------------------------------
 
+def bibliography_for_book() -> str:
+    """references.bib without the curators' notes (written in one language) and keywords."""
+    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    return re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "", text, flags=re.M)
+
+
 def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> None:
     from .audit import run_audit
     from .loading import load_dataset
 
     stage_dir.mkdir(parents=True, exist_ok=True)
     config = book_config(lang)
+    notebook_title = config.pop("notebook_title")
     write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     write_if_changed(stage_dir / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    write_if_changed(stage_dir / "references.bib", (ROOT / "book" / "references.bib").read_bytes())
+    write_if_changed(stage_dir / "references.bib", bibliography_for_book())
     for src, dst in ((ROOT / "book" / "static", stage_dir / "_static"), (ROOT / "book" / "templates", stage_dir / "_templates")):
         for f in src.iterdir():
             write_if_changed(dst / f.name, f.read_bytes())
@@ -184,7 +191,14 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         for f in sorted((edition_dir / sub).glob("*")):
             write_if_changed(stage_dir / sub / f.name, f.read_bytes())
     for chapter in CHAPTERS:
-        write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", (edition_dir / f"{chapter}.ipynb").read_bytes())
+        nb = json.loads((edition_dir / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":  # the notebook's own heading, in the book's language
+                text = "".join(cell["source"])
+                cell["source"] = re.sub(r"^# .*$", f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}",
+                                        text, count=1, flags=re.M)
+                break
+        write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
 
     charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
     ds = load_dataset(data_dir)
@@ -212,7 +226,7 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
 
 def run_jupyter_book(stage_dir: Path, out_dir: Path, builder: str = "html") -> Path:
     """Run Jupyter Book; fail on any warning (broken reference, missing glue key or image)."""
-    cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(stage_dir), "--path-output", str(out_dir),
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(stage_dir), "--path-output", str(out_dir),
            "--builder", builder, "--warningiserror", "--keep-going", "--quiet"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     log = out_dir / f"build-{builder}.log"

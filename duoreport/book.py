@@ -282,6 +282,17 @@ def landing_page(synthetic: bool) -> str:
     return LANDING.format(banner=banner, synthetic_css=css)
 
 
+def _tree_hash(folder: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.suffix not in (".buildinfo", ".pickle"):
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> dict:
     """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site."""
     from .loading import load_dataset
@@ -305,8 +316,14 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> 
         if pdf:
             single = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "singlehtml")
             target = site / lang / f"duo-for-a-job-{lang}.pdf"
-            print_pdf(single / "index.html", target)
-            log(f"[{lang}] PDF: {target}")
+            stamp = build_dir / "jb" / lang / "pdf.stamp"
+            digest = _tree_hash(single)
+            if target.exists() and stamp.exists() and stamp.read_text() == digest:
+                log(f"[{lang}] PDF up to date: {target}")
+            else:
+                print_pdf(single / "index.html", target)
+                stamp.write_text(digest)
+                log(f"[{lang}] PDF: {target}")
         times[lang] = time.perf_counter() - t0
     write_if_changed(site / "index.html", landing_page(ds.synthetic))
     return times

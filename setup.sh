@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a fresh Debian machine (run as root):
+# Debian's chromium (browser tests, PDF printing; never a downloaded browser),
+# poppler-utils (PDF checks), fonts, then the pinned Python packages and this package.
+set -euo pipefail
+cd "$(dirname "$0")"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  chromium poppler-utils fonts-dejavu-core fonts-liberation >/dev/null
+python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt
+python3 -m pip install --quiet --disable-pip-version-check --no-deps -e .

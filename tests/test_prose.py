@@ -12,7 +12,7 @@ from duoreport.chapters import CHAPTERS, CHARTS
 from duoreport.contract import REPO_ROOT
 
 BOOK = REPO_ROOT / "book"
-PAGES = sorted(p.name for p in (BOOK / "fr").glob("*.md"))
+PAGES = sorted(p.name for p in (BOOK / "nl").glob("*.md"))
 GLUE = re.compile(r"\{glue:text\}`notebooks/([a-z]+)\.ipynb::([A-Za-z0-9_]+):s`")
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
 # Digits a reader may see that are not statistics: years, a day of the month before a month

@@ -22,7 +22,7 @@ ALLOWED = re.compile(
     r"|\b\d{1,2}(er)?\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
     r"|\b95\s?%|EU-28|UE-28|EU-1[34]|UE-1[34]|UTF-8|ISO[\s-]*8601|[Aa]rti(kel|cle)\s*60|§\s*7|Q2|A4|NACE"
-    r"|\b[1-8]\.\s|^#+ *[1-8]\b|\b(YYYY|JJJJ|AAAA)-MM-(DD|JJ)\b",
+    r"|\b(hoofdstuk|chapitre|bijlage|annexe)\s+[1-9A-B]\b|\b[1-8]\.\s|^#+ *[1-8]\b|\b(YYYY|JJJJ|AAAA)-MM-(DD|JJ)\b",
     re.M | re.I)
 
 

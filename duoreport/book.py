@@ -258,7 +258,7 @@ def print_pdf(html_file: Path, pdf_file: Path) -> None:
 LANDING = """<!DOCTYPE html>
 <html lang="nl">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DUO for a JOB</title>
+<title>DUO for a JOB</title><link rel="icon" href="nl/_static/favicon.png">
 <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}
 a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></head>
 <body>
@@ -296,18 +296,23 @@ def _tree_hash(folder: Path) -> str:
 def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> dict:
     """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site."""
     from .loading import load_dataset
-    from .pipeline import RunSpec, run_edition
+    from .pipeline import RunSpec, run_editions
 
     times = {}
     site = build_dir / "site"
     ds = load_dataset(data_dir)
+    t0 = time.perf_counter()
+    # the notebooks run in worker processes (both languages at once); papermill's event
+    # loop never enters this process, which later drives chromium for the PDFs
+    specs = [RunSpec("all", "all", lang, str(data_dir)) for lang in LANGS]
+    for result in run_editions(specs, build_dir / "editions", ds.data_hash, progress=False):
+        if result.status == "failed":
+            raise RuntimeError(f"edition {result.spec.slug} failed: {result.message}")
+        log(f"[{result.spec.lang}] chapter notebooks: {result.status} ({result.seconds:.1f} s)")
+    times["notebooks"] = time.perf_counter() - t0
     for lang in LANGS:
         t0 = time.perf_counter()
-        spec = RunSpec("all", "all", lang, str(data_dir))
-        result = run_edition(spec, build_dir / "editions", ds.data_hash)
-        if result.status == "failed":
-            raise RuntimeError(f"edition {spec.slug} failed: {result.message}")
-        log(f"[{lang}] chapter notebooks: {result.status} ({result.seconds:.1f} s)")
+        spec = specs[LANGS.index(lang)]
         stage_dir = build_dir / "stage" / lang
         stage(lang, build_dir / "editions" / spec.slug, stage_dir, Path(data_dir))
         html = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "html")

@@ -45,7 +45,7 @@ def server(site):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(site):  # after the build: the PDF printer uses its own playwright session
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -96,7 +96,7 @@ def test_chapter_shows_every_chart_with_caption_and_csv(browser, server, lang, c
         figures = page.query_selector_all("figure")
         expected = [c.id for c in CHARTS if c.chapter == chapter]
         ids = [f.get_attribute("id") for f in figures]
-        assert [i for i in ids if i and i.startswith("fig-")] == [f"fig-{c.replace('_', '-')}" for c in expected]
+        assert sorted(i for i in ids if i and i.startswith("fig-")) == sorted(f"fig-{c.replace('_', '-')}" for c in expected)
         for fig in figures:
             caption = fig.inner_text()
             assert ("n" in caption) and ("csv" in caption.lower())

@@ -267,51 +267,42 @@ def several_flags(view: str, columns, filt: str | None = None):
     return build
 
 
-def multi_answer(sources):
-    """Share of respondents naming each category, one series per source.
-
-    ``sources``: list of (series code, units view, unit key, answers view, answer column).
-    """
-    def build(ed: Edition) -> ChartData:
-        parts = []
-        for code, units_view, key, answers_view, column in sources:
-            if units_view not in ed.views:
-                continue
-            units = ed.views[units_view][key]
-            answers = ed.views[answers_view]
-            answers = answers[answers[key].isin(set(units))]
-            base = units.nunique()
-            counts = answers.groupby(column)[key].nunique()
-            cats = list(C.OBSTACLES if column == "obstacle" else counts.index)
-            rows = []
-            from .stats import wilson_interval
-            for cat in cats:
-                k = int(counts.get(cat, 0))
-                lo, hi = wilson_interval(k, base)
-                rows.append({"source": code, "category": cat, "n": k, "base_n": base,
-                             "share": 100 * k / base if base else np.nan, "ci_low": 100 * lo, "ci_high": 100 * hi})
-            parts.append(pd.DataFrame(rows))
-        table = pd.concat(parts, ignore_index=True)
-        table = suppress(table, by=["source"], threshold=ed.threshold)
-        table["label"] = [ed.label("obstacle", c) for c in table["category"]]
-        table["series"] = [i18n.text(f"series_{s}", ed.lang) for s in table["source"]]
-        return ChartData(table, hue_col="series" if len(sources) > 1 else None)
-    return build
-
-
-def expectations_top3(ed: Edition) -> ChartData:
-    units = ed.views["mentees"]["mentee_id"]
-    answers = ed.views["expectations"]
-    base = units.nunique()
-    counts = answers.groupby("expectation")["mentee_id"].nunique()
+def respondent_shares(units: pd.Series, answers: pd.DataFrame, key: str, column: str, categories) -> pd.DataFrame:
+    """Share of respondents naming each category of a multi-answer question (Wilson intervals)."""
     from .stats import wilson_interval
+
+    answers = answers[answers[key].isin(set(units))]
+    base = units.nunique()
+    counts = answers.groupby(column)[key].nunique()
     rows = []
-    for cat in C.EXPECTATIONS:
+    for cat in categories:
         k = int(counts.get(cat, 0))
         lo, hi = wilson_interval(k, base)
         rows.append({"category": cat, "n": k, "base_n": base, "share": 100 * k / base if base else np.nan,
                      "ci_low": 100 * lo, "ci_high": 100 * hi})
-    table = suppress(pd.DataFrame(rows).assign(g="all"), by=["g"], threshold=ed.threshold)
+    return pd.DataFrame(rows)
+
+
+def multi_answer(sources):
+    """Share of respondents naming each obstacle, one series per source.
+
+    ``sources``: list of (series code, units view, unit key, answers view, answer column).
+    """
+    def build(ed: Edition) -> ChartData:
+        parts = [respondent_shares(ed.views[units_view][key], ed.views[answers_view], key, column, C.OBSTACLES)
+                 .assign(source=code)
+                 for code, units_view, key, answers_view, column in sources if units_view in ed.views]
+        table = suppress(pd.concat(parts, ignore_index=True), by=["source"], threshold=ed.threshold)
+        table["label"] = [ed.label("obstacle", c) for c in table["category"]]
+        table["series"] = [i18n.text(f"series_{s}", ed.lang) for s in table["source"]]
+        return ChartData(table, hue_col="series" if len(parts) > 1 else None)
+    return build
+
+
+def expectations_top3(ed: Edition) -> ChartData:
+    table = respondent_shares(ed.views["mentees"]["mentee_id"], ed.views["expectations"], "mentee_id",
+                              "expectation", C.EXPECTATIONS)
+    table = suppress(table.assign(g="all"), by=["g"], threshold=ed.threshold)
     table = table.sort_values("share", ascending=False, kind="stable", na_position="last")
     return ChartData(_labelled(ed, table, "expectation"))
 

@@ -367,6 +367,29 @@ def outcome_by(group: str, group_list: str, groups=None, filt=None):
     return by_group("mentees", "outcome_18m", "outcome", group, group_list, C.OUTCOME_STATUSES, groups, filt)
 
 
+def gender_against_baseline(ed: Edition) -> ChartData:
+    """Outcomes by gender, with the work share set against the employment rate of
+    non-EU-born men and women in Belgium (labour force survey, cited by the report)."""
+    data = outcome_by("gender", "gender", ["male", "female"])(ed)
+    ctx = pd.read_csv(CONTEXT_CSV, keep_default_na=False)
+    base = ctx[ctx["chart"] == "employment_non_eu_born_by_gender"]
+    rows = []
+    for gender, sex in (("male", "men"), ("female", "women")):
+        cell = data.table[(data.table["gender"] == gender) & (data.table["category"] == "work")]
+        share = float(cell["share"].iloc[0]) if len(cell) else np.nan
+        row = {ed.t("category"): ed.label("gender", gender),
+               ed.t("duo_work_18m"): ed.t("suppressed") if np.isnan(share) else i18n.format_percent(share, ed.lang)}
+        for origin in ("non_eu", "non_eu_newcomer"):
+            ref = base[(base["origin"] == origin) & (base["breakdown_value"] == sex)]["value"].astype(float)
+            label = ed.label("context_origin", origin)
+            row[label] = i18n.format_percent(float(ref.iloc[0]), ed.lang, 1) if len(ref) else ""
+            if origin == "non_eu" and len(ref) and not np.isnan(share):
+                row[ed.t("difference")] = f"{i18n.format_number(share - float(ref.iloc[0]), ed.lang, 1)} {ed.t('points')}"
+        rows.append(row)
+    data.extra = pd.DataFrame(rows)
+    return data
+
+
 def outcomes_6_18(ed: Edition) -> ChartData:
     m = ed.views["mentees"]
     long = pd.concat([pd.DataFrame({"followup": 6, "status": m["outcome_6m"]}),
@@ -498,7 +521,7 @@ CHARTS = [
                       FOREIGN, only=True), 2242, "Huisvestingsproblemen volgens verblijfsvergunning"),
 
     ChartDef("impact_outcomes", "impact", 1, outcomes_6_18, 2479, "Resultaten na 6 en na 18 maanden"),
-    ChartDef("impact_gender", "impact", 2, outcome_by("gender", "gender", ["male", "female"]), 2512,
+    ChartDef("impact_gender", "impact", 2, gender_against_baseline, 2512,
              "Resultaten na 18 maanden volgens geslacht"),
     ChartDef("impact_nationality", "impact", 3, nationality_groups, 2526,
              "Resultaten volgens nationaliteit en reden van verblijf"),

@@ -101,6 +101,29 @@ def _to_html(ipynb: Path, target: Path) -> None:
     target.write_text(body, encoding="utf-8")
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def execute_with_retry(pm, source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+    """papermill, retried when the kernel fails to start.
+
+    Kernels started at the same moment by parallel processes can race for the same TCP
+    port ("Address already in use", "Kernel died before replying to kernel_info"); such
+    a failure says nothing about the notebook, so the run is tried again.
+    """
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
+                                progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT,
+                                cwd=str(cwd))
+            return
+        except RuntimeError as exc:
+            startup = "kernel_info" in str(exc) or "Kernel died" in str(exc)
+            if not startup or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            time.sleep(0.5 * attempt)
+
+
 def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | None = None,
                 code: str | None = None, force: bool = False) -> RunResult:
     """Execute the four chapter notebooks for one edition; never raises."""
@@ -124,9 +147,7 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
                 source = tmp / f"{chapter}.source.ipynb"
                 _to_ipynb(NOTEBOOKS_DIR / f"{chapter}.md", source)
                 executed = tmp / f"{chapter}.ipynb"
-                pm.execute_notebook(str(source), str(executed), parameters=spec.parameters(tmp),
-                                    kernel_name="python3", progress_bar=False, log_output=False,
-                                    execution_timeout=EXECUTION_TIMEOUT, cwd=str(tmp))
+                execute_with_retry(pm, source, executed, spec.parameters(tmp), tmp)
                 source.unlink()
                 _to_html(executed, tmp / f"{chapter}.html")
             (tmp / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")

@@ -160,8 +160,9 @@ def show(ed: Edition, chart_id: str, output_dir: str | Path | None = None) -> No
     glue(f"tab_{chart_id}", HTML(html), display=False)
     display(HTML(html))
     if r.extra is not None and not r.extra.empty:
-        glue(f"extra_{chart_id}", HTML(format_sib(ed, r.extra).to_html(index=False, border=0)), display=False)
-        display(HTML(format_sib(ed, r.extra).to_html(index=False, border=0)))
+        extra = format_extra(ed, r.extra).to_html(index=False, border=0)
+        glue(f"extra_{chart_id}", HTML(extra), display=False)
+        display(HTML(extra))
     glue(f"cap_{chart_id}", Markdown(r.caption), display=False)
     glue(f"alt_{chart_id}", Markdown(r.alt), display=False)
     display(Markdown(f"*{r.caption}*"))
@@ -190,12 +191,17 @@ def save_chart_files(r: RenderedChart, out: Path, png: bytes | None) -> None:
         (out / "figures" / f"{r.chart.id}.png").write_bytes(png)
     extra = None
     if r.extra is not None and not r.extra.empty:
-        extra = pipe_table(format_sib(r.edition, r.extra))
+        extra = pipe_table(format_extra(r.edition, r.extra))
     meta = {"id": r.chart.id, "chapter": r.chart.chapter, "number": r.number, "title": r.title,
             "alt": r.alt, "caption": r.caption, "empty": r.figure is None,
             "table": pipe_table(r.table) if not r.table.empty else "", "extra_table": extra}
     (out / "charts" / f"{r.chart.id}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                                        encoding="utf-8")
+
+
+def format_extra(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:
+    """The second table of a chart, for the reader (SIB differences, or already formatted)."""
+    return format_sib(ed, extra) if "cohort" in extra.columns else extra
 
 
 def format_sib(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,8 @@ import nbformat
 import papermill as pm
 
 from duoreport.chapters import CHAPTERS
-from duoreport.pipeline import DEFAULT_DATA, NOTEBOOKS_DIR, _to_ipynb, edition_matrix, run_editions
+from duoreport.pipeline import (DEFAULT_DATA, NOTEBOOKS_DIR, _to_ipynb, edition_matrix, execute_with_retry,
+                                run_editions)
 
 HERE = Path(__file__).resolve().parent
 IMPORTS = "import duoreport.notebook, duoreport.chapters, pandas, seaborn, matplotlib.pyplot, scipy.stats, myst_nb\n"
@@ -42,8 +43,7 @@ def floor_notebook(path: Path) -> None:
 
 def _run(args):
     src, out, params = args
-    pm.execute_notebook(src, out, parameters=params, kernel_name="python3", progress_bar=False,
-                        execution_timeout=600)
+    execute_with_retry(pm, Path(src), Path(out), params, Path(out).parent)
 
 
 def main() -> None:

@@ -11,3 +11,8 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   chromium poppler-utils fonts-dejavu-core fonts-liberation >/dev/null
 python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt
 python3 -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# The subgroup explorer (`duoreport explore`) runs Voilà from its own plain virtual environment,
+# so that the main environment above never imports Voilà (it would slow every papermill run).
+[ -x .venv-explorer/bin/python ] || python3 -m venv .venv-explorer
+.venv-explorer/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-explorer.txt
+.venv-explorer/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

@@ -1,4 +1,4 @@
-"""Command line: ``duoreport validate | synth | audit | contract | build``."""
+"""Command line: ``duoreport validate | synth | audit | contract | run | editions | build | explore``."""
 
 from __future__ import annotations
 

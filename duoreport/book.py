@@ -31,12 +31,14 @@ import yaml
 from . import contract as C
 from . import i18n
 from .chapters import CHAPTERS, CHARTS
+from .explore_web import build_cube, chart_permalink, cube_json
 
 ROOT = C.REPO_ROOT
 LANGS = ("nl", "fr")
 CHART_MARKER = re.compile(r"^<!-- chart: ([a-z0-9_]+) -->\s*$", re.M)
 AUDIT_MARKER = "<!-- audit-table -->"
 CONTRACT_MARKER = "<!-- contract-tables -->"
+EXPLORE_NOTE_MARKER = "<!-- explore-data-note -->"
 CHROMIUM = "/usr/lib/chromium/chromium"
 
 
@@ -88,7 +90,19 @@ def chart_block(meta: dict, lang: str) -> str:
     ]
     if meta.get("extra_table"):
         parts += [meta["extra_table"], ""]
+    link = chart_permalink(cid) if meta.get("chapter") in ("impact", "profile") else None
+    if link:  # raw HTML: a plain relative link, which Sphinx would not try to resolve
+        href = "explore.html#" + link.replace("&", "&amp;")
+        parts += [f'<p class="duo-explore-link"><a href="{href}">{i18n.text("explore_link", lang)}</a></p>', ""]
     return "\n".join(parts)
+
+
+def explore_note(synthetic: bool, lang: str) -> str:
+    """The box above the explorer: where its numbers come from."""
+    if synthetic:
+        return "\n".join([":::{admonition} " + i18n.text("provenance_title", lang), ":class: duo-synthetic", "",
+                          f"**{i18n.text('synthetic_banner', lang)}**", ":::", ""])
+    return "\n".join([":::{note}", i18n.text("source_duo", lang), ":::", ""])
 
 
 def provenance_block(info: dict, lang: str) -> str:
@@ -174,22 +188,24 @@ def bibliography_for_book() -> str:
     return re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "", text, flags=re.M)
 
 
-def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> None:
+def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> bool:
+    """Write the language's Jupyter Book source; return True if any file changed."""
     from .audit import run_audit
     from .loading import load_dataset
 
     stage_dir.mkdir(parents=True, exist_ok=True)
+    changed = False
     config = book_config(lang)
     notebook_title = config.pop("notebook_title")
-    write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
-    write_if_changed(stage_dir / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    write_if_changed(stage_dir / "references.bib", bibliography_for_book())
+    changed |= write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    changed |= write_if_changed(stage_dir / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    changed |= write_if_changed(stage_dir / "references.bib", bibliography_for_book())
     for src, dst in ((ROOT / "book" / "static", stage_dir / "_static"), (ROOT / "book" / "templates", stage_dir / "_templates")):
         for f in src.iterdir():
-            write_if_changed(dst / f.name, f.read_bytes())
+            changed |= write_if_changed(dst / f.name, f.read_bytes())
     for sub in ("figures", "data"):
         for f in sorted((edition_dir / sub).glob("*")):
-            write_if_changed(stage_dir / sub / f.name, f.read_bytes())
+            changed |= write_if_changed(stage_dir / sub / f.name, f.read_bytes())
     for chapter in CHAPTERS:
         nb = json.loads((edition_dir / f"{chapter}.ipynb").read_text(encoding="utf-8"))
         for cell in nb["cells"]:
@@ -198,11 +214,16 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
                 cell["source"] = re.sub(r"^# .*$", f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}",
                                         text, count=1, flags=re.M)
                 break
-        write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
+        changed |= write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
 
     charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
     ds = load_dataset(data_dir)
     audit = run_audit(ds)
+    # the explorer page's data: suppressed views only (duoreport.explore_web), never microdata
+    from .views import build_views
+
+    cube = build_cube(build_views(ds), lang, synthetic=ds.synthetic)
+    changed |= write_if_changed(stage_dir / "_static" / f"explore-{lang}.json", cube_json(cube))
     decisions = pd.read_csv(ROOT / "data" / "published" / "decisions.csv", keep_default_na=False)
     for page in sorted((pages_dir or ROOT / "book" / lang).glob("*.md")):
         text = page.read_text(encoding="utf-8")
@@ -219,7 +240,10 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
             text = text.replace(AUDIT_MARKER, audit_markdown(audit, decisions, lang))
         if CONTRACT_MARKER in text:
             text = text.replace(CONTRACT_MARKER, contract_markdown(lang))
-        write_if_changed(stage_dir / page.name, text)
+        if EXPLORE_NOTE_MARKER in text:
+            text = text.replace(EXPLORE_NOTE_MARKER, explore_note(ds.synthetic, lang))
+        changed |= write_if_changed(stage_dir / page.name, text)
+    return changed
 
 
 # --- building ------------------------------------------------------------------------
@@ -314,7 +338,14 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> 
         t0 = time.perf_counter()
         spec = specs[LANGS.index(lang)]
         stage_dir = build_dir / "stage" / lang
-        stage(lang, build_dir / "editions" / spec.slug, stage_dir, Path(data_dir))
+        changed = stage(lang, build_dir / "editions" / spec.slug, stage_dir, Path(data_dir))
+        built = build_dir / "jb" / lang / "_build"
+        pdf_file = site / lang / f"duo-for-a-job-{lang}.pdf"
+        if not changed and (built / "html" / "index.html").exists() and (site / lang / "index.html").exists() \
+                and (not pdf or pdf_file.exists()):
+            log(f"[{lang}] book sources unchanged: web book and PDF reused")
+            times[lang] = time.perf_counter() - t0
+            continue
         html = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "html")
         shutil.copytree(html, site / lang, dirs_exist_ok=True)
         log(f"[{lang}] web book: {site / lang / 'index.html'}")

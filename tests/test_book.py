@@ -1,23 +1,20 @@
 """The publication as a reader meets it: both web books in a real browser, and the PDFs.
 
-The book is built once (synthetic default) into a temporary folder, served on
-127.0.0.1, and opened with Debian's chromium through Playwright (no downloaded browser).
+The book is built once per test session (synthetic default) into a temporary folder, served
+on 127.0.0.1, and opened with Debian's chromium through Playwright (no downloaded browser);
+the fixtures are in tests/conftest.py.
 """
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
-from duoreport.book import CHART_MARKER, LANGS, build_book
+from duoreport.book import CHART_MARKER, LANGS
 from duoreport.chapters import CHAPTERS, CHARTS
 from duoreport.contract import REPO_ROOT
-from duoreport.pipeline import DEFAULT_DATA
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 PAGES = ["index", "intro", "context", "profile", "obstacles", "impact", "recommendations", "audit",
@@ -27,33 +24,8 @@ SEARCH_WORD = {"nl": "rijbewijs", "fr": "permis"}
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    build_book(DEFAULT_DATA, out, pdf=True, log=lambda *a: None)
-    return out / "site"
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(site):  # after the build: the PDF printer uses its own playwright session
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
+# The fixtures `site` (the book, built once per test session), `server` (127.0.0.1) and
+# `browser` (Debian's chromium) are in tests/conftest.py, shared with tests/test_explore_web.py.
 
 
 def open_page(browser, url):

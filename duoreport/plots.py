@@ -35,7 +35,7 @@ def _wrap(text: str, width: int = 34) -> str:
 
 
 def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str | None = None,
-               value_col: str = "share", xlabel: str = "%", suppressed_label: str = "< 10",
+               value_col: str = "share", xlabel: str = "%", suppressed_label: str = "suppressed",
                intervals: bool = True, xmax: float | None = None) -> plt.Figure:
     """Horizontal bars of shares (percent) with 95 % intervals.
 

@@ -186,8 +186,8 @@ def test_ui_strings(lang):
 
 
 def test_ui_wording():
-    assert text("suppressed_note", "nl", threshold=10).count("10") == 1
-    assert text("suppressed", "nl", threshold=10) == "< 10 (onderdrukt)"
+    assert text("suppressed_note", "nl", threshold=10).count("10") == 2  # the threshold, and "10 of meer"
+    assert text("suppressed", "nl", threshold=10) == "onderdrukt"
     assert text("ci95", "nl") == "95%-betrouwbaarheidsinterval"
     assert text("ci95", "fr") == f"intervalle de confiance à 95{NNBSP}%"
     assert text("percent_sign_spacing", "nl") == ""

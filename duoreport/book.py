@@ -222,8 +222,15 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
     # the explorer page's data: suppressed views only (duoreport.explore_web), never microdata
     from .views import build_views
 
-    cube = build_cube(build_views(ds), lang, synthetic=ds.synthetic)
-    changed |= write_if_changed(stage_dir / "_static" / f"explore-{lang}.json", cube_json(cube))
+    # rebuilt only when the data or the code changed (the cube takes several seconds)
+    from .pipeline import code_hash
+
+    key = f"{ds.data_hash}:{code_hash()}"
+    cube_file, key_file = stage_dir / "_static" / f"explore-{lang}.json", stage_dir / f".explore-{lang}.key"
+    if not (cube_file.exists() and key_file.exists() and key_file.read_text() == key):
+        cube = build_cube(build_views(ds), lang, synthetic=ds.synthetic)
+        changed |= write_if_changed(cube_file, cube_json(cube))
+        key_file.write_text(key)
     decisions = pd.read_csv(ROOT / "data" / "published" / "decisions.csv", keep_default_na=False)
     for page in sorted((pages_dir or ROOT / "book" / lang).glob("*.md")):
         text = page.read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ def main() -> None:
     text = (f"\n## {date.today()} — `duoreport build` book stage (nl + fr, web + PDF), {os.cpu_count()} cores\n\n"
             "| run | seconds |\n|---|---:|\n"
             f"| clean (notebooks executed, books and PDFs built) | {clean:.1f} |\n"
-            f"| again, nothing changed (notebooks skipped, incremental Sphinx) | {cached:.1f} |\n"
+            f"| again, nothing changed (notebooks skipped; Sphinx skipped when the staged sources are unchanged) | {cached:.1f} |\n"
             f"| ratio cached / clean | {cached / clean:.2f} |\n")
     print(text)
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 
 from duoreport.book import CHART_MARKER, LANGS
 from duoreport.chapters import CHAPTERS, CHARTS
@@ -28,15 +29,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's ch
 # `browser` (Debian's chromium) are in tests/conftest.py, shared with tests/test_explore_web.py.
 
 
-def open_page(browser, url):
-    page = browser.new_page()
-    events = {"errors": [], "failed": [], "requests": []}
-    page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: events["errors"].append(str(e)))
-    page.on("requestfailed", lambda r: events["failed"].append(r.url))
-    page.on("request", lambda r: events["requests"].append(r.url))
-    response = page.goto(url, wait_until="networkidle")
-    return page, response, events
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import open_page as open_conftest_page
 
 from duoreport import explore_web as W
 from duoreport.book import LANGS, chart_block
@@ -139,15 +140,7 @@ def test_charts_link_to_a_view_of_the_cube(cube):
 
 
 def open_page(browser, url):
-    page = browser.new_page()
-    events = {"errors": [], "failed": [], "requests": []}
-    page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: events["errors"].append(str(e)))
-    page.on("requestfailed", lambda r: events["failed"].append(r.url))
-    page.on("request", lambda r: events["requests"].append(r.url))
-    response = page.goto(url, wait_until="networkidle")
-    page.wait_for_selector("#duo-explorer figure svg", timeout=15000)
-    return page, response, events
+    return open_conftest_page(browser, url, wait_for="#duo-explorer figure svg")
 
 
 def selection(page):

@@ -30,7 +30,7 @@ import yaml
 
 from . import contract as C
 from . import i18n
-from .chapters import CHAPTERS, CHARTS
+from .chapters import CHAPTERS
 from .explore_web import build_cube, chart_permalink, cube_json
 
 ROOT = C.REPO_ROOT

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,11 @@ from . import i18n
 from .audit import load_figures, recompute
 from .disclosure import DEFAULT_THRESHOLD, suppress
 from .loading import load_dataset
-from .plots import share_bars
 from .stats import TestResult, crosstab_counts, difference_in_proportions, independence_test, share_table
 from .views import AGE_BANDS, EDUCATION_GROUP_ORDER, build_views
+
+if TYPE_CHECKING:
+    from .render import RenderedChart
 
 CHAPTERS = ("context", "profile", "obstacles", "impact")
 CHAPTER_NUMBERS = {"context": 1, "profile": 2, "obstacles": 3, "impact": 4}

@@ -91,10 +91,3 @@ def png_bytes(fig: plt.Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
     return buffer.getvalue()
-
-
-def save(fig: plt.Figure, path) -> None:
-    """Save without timestamps so that the same data give the same bytes."""
-    path = str(path)
-    metadata = {"Date": None} if path.endswith((".svg", ".pdf")) else {"Software": None}
-    fig.savefig(path, metadata=metadata, bbox_inches="tight")

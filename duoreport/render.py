@@ -28,7 +28,6 @@ class RenderedChart:
     alt: str
     test_text: str | None
     extra: pd.DataFrame | None
-    empty: bool = False
     edition: object = None
 
 
@@ -78,8 +77,6 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
     number = f"{CHAPTER_NUMBERS[chart.chapter]}.{chart.number}"
     title = i18n.chart_title(chart.id, ed.lang)
     lang = ed.lang
-    empty = data.table.empty or ("suppressed" in data.table and data.table["suppressed"].all()
-                                 and data.source != "context")
     if data.table.empty:
         fig = None
         table = pd.DataFrame()
@@ -106,7 +103,7 @@ def render_chart(ed: Edition, chart: ChartDef) -> RenderedChart:
     caption = " ".join(parts)
     alt = alt_text(ed, title, data)
     csv = data.table.drop(columns=[c for c in ("ci_low", "ci_high") if c not in data.table], errors="ignore")
-    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, empty, ed)
+    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, ed)
 
 
 def register_suppressed(ed: Edition, data) -> None:
@@ -275,7 +272,6 @@ def show_header(ed: Edition, chapter: str, parameters: dict, output_dir=None) ->
 
 def glue_key_numbers(ed: Edition, chapter: str, output_dir: str | Path | None = None) -> dict:
     """Glue the chapter's key numbers (formatted for the language) and save them as JSON."""
-    from IPython.display import Markdown
     from myst_nb import glue
 
     numbers = ed.key_numbers(chapter)

@@ -9,13 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import contract as C
-from .loading import ContractError, load_dataset
+from .data import contract as C
+from .data.loading import ContractError, load_dataset
+from .settings import BOOK_DIR, BUILD_DIR, CONTRACT_DIR, DEFAULT_DATA, DEFAULT_THRESHOLD, LANGUAGES, REPO_ROOT
 
-DEFAULT_DATA = C.REPO_ROOT / "data" / "synthetic"
-BUILD_DIR = C.REPO_ROOT / "build"
-CONTRACT_JSON = C.REPO_ROOT / "data" / "contract" / "datapackage.json"
-CONTRACT_MD = C.REPO_ROOT / "book" / "contract_tables.md"
+CONTRACT_JSON = CONTRACT_DIR / "datapackage.json"
+CONTRACT_MD = BOOK_DIR / "contract_tables.md"
 SYNTHETIC_BANNER = "SYNTHETIC DATA: fictitious microdata calibrated to the published report; no row is a real person."
 
 
@@ -81,7 +80,7 @@ def cmd_audit(args) -> int:
 def cmd_contract(args) -> int:
     atomic_write(CONTRACT_JSON, json.dumps(C.datapackage(), indent=2, ensure_ascii=False) + "\n")
     atomic_write(CONTRACT_MD, C.contract_markdown())
-    print(f"Wrote {CONTRACT_JSON.relative_to(C.REPO_ROOT)} and {CONTRACT_MD.relative_to(C.REPO_ROOT)}.")
+    print(f"Wrote {CONTRACT_JSON.relative_to(REPO_ROOT)} and {CONTRACT_MD.relative_to(REPO_ROOT)}.")
     return 0
 
 
@@ -89,7 +88,7 @@ def cmd_build(args) -> int:
     """The main job: validate, audit, run the chapter notebooks, build both books (web + PDF)."""
     import time
 
-    from .book import build_book
+    from .publish.book import build_book
 
     t0 = time.perf_counter()
     ds = _load(args.data_dir)
@@ -108,7 +107,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .pipeline import RunSpec, run_edition
+    from .publish.editions import RunSpec, run_edition
 
     spec = RunSpec(str(args.year), args.antenna, args.lang, str(args.data), args.threshold)
     result = run_edition(spec, args.out, force=args.force)
@@ -121,7 +120,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_editions(args) -> int:
-    from .pipeline import edition_matrix, run_editions
+    from .publish.editions import edition_matrix, run_editions
 
     specs, empty, data_hash = edition_matrix(args.data, args.years, args.antennas, args.langs, args.threshold)
     print(f"{len(specs)} editions to check ({len(empty)} combinations without mentees left out), "
@@ -135,136 +134,10 @@ def cmd_editions(args) -> int:
     return 1 if counts["failed"] else 0
 
 
-EXPLORER_NOTEBOOK = C.REPO_ROOT / "notebooks" / "explorer.md"
-EXPLORER_VENV_VARIABLE = "DUOREPORT_EXPLORER_VENV"  # another explorer environment (tests point it elsewhere)
-EXPLORER_TEMPLATE = "duoreport-offline"
-
-
-def explorer_venv() -> Path:
-    """The virtual environment that runs Voilà (``.venv-explorer`` at the repository root)."""
-    return Path(os.environ.get(EXPLORER_VENV_VARIABLE) or C.REPO_ROOT / ".venv-explorer")
-
-
-def _explorer_notebook(folder: Path, data_dir: Path, lang: str) -> Path:
-    """notebooks/explorer.md as .ipynb in ``folder``, its parameters set as papermill would."""
-    import jupytext
-    import nbformat
-
-    nb = jupytext.read(EXPLORER_NOTEBOOK)
-    at = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", []))
-    injected = nbformat.v4.new_code_cell(f"data_dir = {str(data_dir)!r}\nlang = {lang!r}\n")
-    injected.metadata["tags"] = ["injected-parameters"]
-    nb.cells.insert(at + 1, injected)
-    path = folder / "explorer.ipynb"
-    jupytext.write(nb, path, fmt="ipynb")
-    return path
-
-
-def _offline_template(venv: Path, folder: Path) -> Path | None:
-    """A copy of Voilà's lab template without its two Font Awesome stylesheets from a CDN,
-    so that the page loads nothing from another host; returns the JUPYTER_PATH entry."""
-    lab = venv / "share" / "jupyter" / "voila" / "templates" / "lab" / "index.html.j2"
-    if not lab.is_file():
-        return None
-    root = folder / "share" / "jupyter"
-    target = root / "voila" / "templates" / EXPLORER_TEMPLATE
-    target.mkdir(parents=True)
-    lines = lab.read_text(encoding="utf-8").splitlines(keepends=True)
-    (target / "index.html.j2").write_text("".join(ln for ln in lines if "https://" not in ln), encoding="utf-8")
-    (target / "conf.json").write_text(json.dumps({"base_template": "lab"}) + "\n", encoding="utf-8")
-    return root
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Voilà: old connections do not count
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _wait_for_port(port: int, proc, timeout: float) -> bool:
-    import socket
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc.poll() is None
-        except OSError:
-            time.sleep(0.2)
-    return False
-
-
-def _stop(proc) -> None:
-    """SIGTERM to Voilà (it then shuts its kernels down), SIGKILL if it hangs."""
-    import subprocess
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=8)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def cmd_explore(args) -> int:
-    """Serve the subgroup explorer with Voilà on 127.0.0.1 until Ctrl-C."""
-    import shutil
-    import signal
-    import subprocess
+    from .explorer.serve import serve
 
-    venv = explorer_venv()
-    voila = venv / "bin" / "voila"
-    if not voila.is_file():
-        print(f"The explorer's environment is missing: {voila} not found.\n"
-              f"Run `bash setup.sh` (it creates {venv.name}/ with Voilà), then `duoreport explore` again.",
-              file=sys.stderr)
-        return 2
-    if not _port_free(args.port):
-        print(f"Port {args.port} on 127.0.0.1 is in use: choose another one with --port.", file=sys.stderr)
-        return 1
-    data_dir = Path(args.data).resolve()
-    folder = Path(tempfile.mkdtemp(prefix="duoreport-explore-"))
-    proc = None
-    try:
-        _load(data_dir)  # a clear contract error now, rather than in the browser
-        notebook = _explorer_notebook(folder, data_dir, args.lang)
-        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-        cmd = [str(voila), str(notebook), "--no-browser", "--Voila.ip=127.0.0.1", f"--Voila.port={args.port}",
-               "--Voila.port_retries=0", "--Voila.log_level=WARN", "--VoilaConfiguration.show_tracebacks=False"]
-        template_root = _offline_template(venv, folder)
-        if template_root is not None:
-            env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(template_root), env.get("JUPYTER_PATH")]))
-            cmd.append(f"--VoilaConfiguration.template={EXPLORER_TEMPLATE}")
-        # its own session: the terminal's Ctrl-C reaches this process only, which then stops Voilà
-        proc = subprocess.Popen(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-        if not _wait_for_port(args.port, proc, timeout=60):
-            print(f"Voilà did not start on 127.0.0.1:{args.port} (see its messages above).", file=sys.stderr)
-            return 1
-        print(f"Subgroup explorer: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)", flush=True)
-        code = proc.wait()
-        print(f"Voilà stopped (exit {code}).", file=sys.stderr)
-        return 0 if code == 0 else 1
-    except KeyboardInterrupt:
-        print("Stopping the explorer.", file=sys.stderr, flush=True)
-        return 0
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        try:
-            if proc is not None:
-                _stop(proc)
-            shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+    return serve(args.data, args.port, args.lang, check_data=_load)
 
 
 def main(argv=None) -> int:
@@ -290,15 +163,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("contract", help="regenerate datapackage.json and the contract page")
     p.set_defaults(func=cmd_contract)
 
-    from .chapters import ALL
+    from .report.edition import ALL
 
     p = sub.add_parser("run", help="execute the chapter notebooks for one edition")
     p.add_argument("--year", default=ALL, help="intake year or 'all'")
     p.add_argument("--antenna", default=ALL, choices=[ALL, *C.ANTENNAS])
-    p.add_argument("--lang", default="nl", choices=["nl", "fr"])
+    p.add_argument("--lang", default="nl", choices=list(LANGUAGES))
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--out", type=Path, default=BUILD_DIR / "editions")
-    p.add_argument("--threshold", type=int, default=10, help="smallest cell shown")
+    p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="smallest cell shown")
     p.add_argument("--force", action="store_true", help="run even if up to date")
     p.set_defaults(func=cmd_run)
 
@@ -307,9 +180,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=BUILD_DIR / "editions")
     p.add_argument("--years", nargs="*", default=None, help="default: all and every intake year in the data")
     p.add_argument("--antennas", nargs="*", default=None, help="default: all and every antenna")
-    p.add_argument("--langs", nargs="*", default=["nl", "fr"])
+    p.add_argument("--langs", nargs="*", default=list(LANGUAGES))
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: the number of cores)")
-    p.add_argument("--threshold", type=int, default=10)
+    p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD)
     p.add_argument("--force", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_editions)
@@ -324,7 +197,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("explore", help="serve the subgroup explorer (Voilà, 127.0.0.1 only) until Ctrl-C")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="an export folder (default: the synthetic data)")
     p.add_argument("--port", type=int, default=8866)
-    p.add_argument("--lang", default="nl", choices=["nl", "fr"])
+    p.add_argument("--lang", default="nl", choices=list(LANGUAGES))
     p.set_defaults(func=cmd_explore)
 
     args = parser.parse_args(argv)

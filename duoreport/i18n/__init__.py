@@ -1,0 +1,16 @@
+"""Dutch and French: label catalogues, number formats and generated phrases.
+
+``from duoreport import i18n`` gives the whole public interface: :func:`label`, :func:`text`,
+:func:`format_percent`, :func:`describe_test`, ...
+"""
+
+from ..settings import LANGUAGES
+from .catalogue import (LOCALES_DIR, MISSING, catalogue, chart_title, check_language, code_key, code_list_of,
+                        country_label, is_missing, label, labeller, text, variable_label)
+from .numbers import DECIMAL_SEPARATOR, THOUSANDS_SEPARATOR, format_count, format_number, format_percent, round_half_up
+from .phrases import describe_test
+
+__all__ = ["LANGUAGES", "LOCALES_DIR", "MISSING", "DECIMAL_SEPARATOR", "THOUSANDS_SEPARATOR", "catalogue",
+           "chart_title", "check_language", "code_key", "code_list_of", "country_label", "describe_test",
+           "format_count", "format_number", "format_percent", "is_missing", "label", "labeller", "round_half_up",
+           "text", "variable_label"]

@@ -1,0 +1,1 @@
+"""Publishing: editions with papermill, book staging, Jupyter Book (web), chromium (PDF)."""

@@ -1,0 +1,245 @@
+"""Stage one language's Jupyter Book source: pages with their figures, tables, numbers and boxes.
+
+For each language the build stages a source folder ``build/stage/<lang>/`` from
+
+- the root ``_config.yml`` and ``_toc.yml`` (merged with ``book/<lang>/lang.yml``),
+- the narrative pages ``book/<lang>/*.md`` (chart markers replaced by numbered figures,
+  tables, captions and CSV links; a provenance box on each chapter),
+- the chapter notebooks executed by papermill for the whole population in that language
+  (their glued numbers are pasted into the prose),
+- the bibliography, templates and static files.
+
+Files are rewritten only when their content changes, so a second build with nothing
+changed is incremental.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .. import i18n
+from ..audit import run_audit
+from ..data import contract as C
+from ..data import reference
+from ..data.loading import load_dataset
+from ..data.views import build_views
+from ..explorer.cube import build_cube, chart_permalink, cube_json
+from ..report.inventory import CHAPTERS
+from ..report.render import pipe_table
+from ..settings import BOOK_DIR, LANGUAGES, REPO_ROOT
+from .editions import code_hash
+
+LANGS = LANGUAGES
+CHART_MARKER = re.compile(r"^<!-- chart: ([a-z0-9_]+) -->\s*$", re.M)
+AUDIT_MARKER = "<!-- audit-table -->"
+CONTRACT_MARKER = "<!-- contract-tables -->"
+EXPLORE_NOTE_MARKER = "<!-- explore-data-note -->"
+
+
+def write_if_changed(path: Path, data) -> bool:
+    """Write text or bytes only when different: unchanged files keep their time stamp."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == raw:
+        return False
+    path.write_bytes(raw)
+    return True
+
+
+def deep_merge(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def book_config(lang: str) -> dict:
+    base = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    extra = yaml.safe_load((BOOK_DIR / lang / "lang.yml").read_text(encoding="utf-8"))
+    return deep_merge(base, extra)
+
+
+# --- pieces of pages ------------------------------------------------------------
+
+def chart_block(meta: dict, lang: str) -> str:
+    cid = meta["id"]
+    if meta.get("empty"):
+        return f"**{meta['title']}** — {i18n.text('no_data', lang)}\n"
+    alt = meta["alt"].replace("\n", " ").replace('"', "'")
+    csv = f"{{download}}`{i18n.text('download_csv', lang)} <data/{cid}.csv>`"
+    parts = [
+        f":::{{figure}} figures/{cid}.png",
+        f":name: fig-{cid}",
+        f":alt: {alt}",
+        ":width: 100%",
+        "",
+        f"{meta['title']}. {meta['caption']} {csv}",
+        ":::",
+        "",
+        meta["table"],
+        "",
+    ]
+    if meta.get("extra_table"):
+        parts += [meta["extra_table"], ""]
+    link = chart_permalink(cid) if meta.get("chapter") in ("impact", "profile") else None
+    if link:  # raw HTML: a plain relative link, which Sphinx would not try to resolve
+        href = "explore.html#" + link.replace("&", "&amp;")
+        parts += [f'<p class="duo-explore-link"><a href="{href}">{i18n.text("explore_link", lang)}</a></p>', ""]
+    return "\n".join(parts)
+
+
+def explore_note(synthetic: bool, lang: str) -> str:
+    """The box above the explorer: where its numbers come from."""
+    if synthetic:
+        return "\n".join([":::{admonition} " + i18n.text("provenance_title", lang), ":class: duo-synthetic", "",
+                          f"**{i18n.text('synthetic_banner', lang)}**", ":::", ""])
+    return "\n".join([":::{note}", i18n.text("source_duo", lang), ":::", ""])
+
+
+def provenance_block(info: dict, lang: str) -> str:
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    source = t("synthetic_data") if info["synthetic"] else t("real_data")
+    params = ", ".join(f"{k} = {v}" for k, v in info["parameters"].items())
+    lines = [":::{admonition} " + t("provenance_title"), ":class: " + ("duo-synthetic" if info["synthetic"] else "note"), ""]
+    if info["synthetic"]:
+        lines += [f"**{t('synthetic_banner')}**", ""]
+    rows = [(t("data_source"), source), (t("data_hash"), f"`{info['data_hash'][:16]}`"),
+            (t("parameters"), params), (t("code_version"), f"`{info['code_version']}`"),
+            (t("build_date"), info["build_date"])]
+    for term, value in rows:
+        lines += [term, f": {value}", ""]
+    lines += [":::", ""]
+    return "\n".join(lines)
+
+
+def audit_markdown(audit: pd.DataFrame, decisions: pd.DataFrame, lang: str) -> str:
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+
+    def num(x):
+        return "" if pd.isna(x) else i18n.format_number(x, lang, 2).rstrip("0").rstrip(",")
+
+    table = pd.DataFrame({
+        "id": [f"`{i}`" for i in audit["id"]],
+        t("published"): [num(v) for v in audit["published"]],
+        t("recomputed"): [num(v) for v in audit["recomputed"]],
+        t("difference"): [num(v) for v in audit["difference"]],
+        t("tolerance"): [num(v) for v in audit["tolerance"]],
+        t("base_n"): [i18n.format_count(int(n), lang) for n in audit["base_n"]],
+        t("within_tolerance"): [t("yes") if ok else t("no") for ok in audit["within_tolerance"]],
+        t("status"): [t("status_" + s) for s in audit["status"]],
+    })
+    held = int(audit.loc[audit["status"] == "reproduce", "within_tolerance"].sum())
+    audited = int((audit["status"] == "reproduce").sum())
+    summary = i18n.text("audit_summary", lang, figures=i18n.format_count(len(audit), lang),
+                                        audited=i18n.format_count(audited, lang),
+                                        held=i18n.format_count(held, lang),
+                                        inconsistent=i18n.format_count(int((audit["status"] == "inconsistent").sum()), lang))
+    issue = f"issue_{lang}" if f"issue_{lang}" in decisions else "issue"
+    rule = f"rule_{lang}" if f"rule_{lang}" in decisions else "rule"
+    dec = pd.DataFrame({"id": [f"`{i}`" for i in decisions["id"]],
+                        t("figures"): [", ".join(f"`{f}`" for f in cell.split(";") if f) for cell in decisions["figures"]],
+                        t("issue"): decisions[issue], t("rule"): decisions[rule]})
+    return "\n\n".join([summary, f"## {t('audit_table_title')}", pipe_table(table),
+                        f"## {t('decisions_title')}", t("decisions_language_note"), pipe_table(dec), ""])
+
+
+def contract_markdown(lang: str) -> str:
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+
+    out = []
+    for table in C.TABLES:
+        req = t("required") if table.required else t("optional")
+        out += [f"### `{table.name}` ({req})", "", f"{t('primary_key')}: `{', '.join(table.primary_key)}`", ""]
+        rows = []
+        for f in table.fields:
+            codes = C.codes_of(f)
+            if f.reference:
+                allowed = i18n.text("see_reference", lang, name=f"data/reference/{f.reference}.csv")
+            elif codes is not None:
+                code_list = i18n.code_list_of(f.name, table.name)
+                allowed = "; ".join(f"`{c}` {i18n.label(code_list, c, lang)}" for c in codes)
+            elif f.minimum is not None or f.maximum is not None:
+                allowed = f"{'' if f.minimum is None else f.minimum} … {'' if f.maximum is None else f.maximum}"
+            else:
+                allowed = ""
+            rows.append({t("column"): f"`{f.name}`", t("type"): t("type_" + f.type),
+                         t("required"): t("yes") if f.required else t("no"), t("allowed_values"): allowed,
+                         t("meaning"): i18n.variable_label(f.name, lang, table.name)})
+        out += [pipe_table(pd.DataFrame(rows)), ""]
+    return "\n".join(out)
+
+
+# --- staging -------------------------------------------------------------------------
+
+def bibliography_for_book() -> str:
+    """references.bib without the curators' notes (written in one language) and keywords."""
+    text = (BOOK_DIR / "references.bib").read_text(encoding="utf-8")
+    return re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "", text, flags=re.M)
+
+
+def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> bool:
+    """Write the language's Jupyter Book source; return True if any file changed."""
+
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    changed = False
+    config = book_config(lang)
+    notebook_title = config.pop("notebook_title")
+    changed |= write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    changed |= write_if_changed(stage_dir / "_toc.yml", (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    changed |= write_if_changed(stage_dir / "references.bib", bibliography_for_book())
+    for src, dst in ((BOOK_DIR / "static", stage_dir / "_static"), (BOOK_DIR / "templates", stage_dir / "_templates")):
+        for f in src.iterdir():
+            changed |= write_if_changed(dst / f.name, f.read_bytes())
+    for sub in ("figures", "data"):
+        for f in sorted((edition_dir / sub).glob("*")):
+            changed |= write_if_changed(stage_dir / sub / f.name, f.read_bytes())
+    for chapter in CHAPTERS:
+        nb = json.loads((edition_dir / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":  # the notebook's own heading, in the book's language
+                text = "".join(cell["source"])
+                cell["source"] = re.sub(r"^# .*$", f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}",
+                                        text, count=1, flags=re.M)
+                break
+        changed |= write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
+
+    charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
+    ds = load_dataset(data_dir)
+    audit = run_audit(ds)
+    # the explorer page's data: suppressed views only (duoreport.explorer.cube), never microdata
+    # rebuilt only when the data or the code changed (the cube takes several seconds)
+    key = f"{ds.data_hash}:{code_hash()}"
+    cube_file, key_file = stage_dir / "_static" / f"explore-{lang}.json", stage_dir / f".explore-{lang}.key"
+    if not (cube_file.exists() and key_file.exists() and key_file.read_text() == key):
+        cube = build_cube(build_views(ds), lang, synthetic=ds.synthetic)
+        changed |= write_if_changed(cube_file, cube_json(cube))
+        key_file.write_text(key)
+    decisions = reference.decisions()
+    for page in sorted((pages_dir or BOOK_DIR / lang).glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        used = CHART_MARKER.findall(text)
+        missing = [c for c in used if c not in charts]
+        if missing:
+            raise RuntimeError(f"{page}: no chart output for {missing} (run the editions first)")
+        text = CHART_MARKER.sub(lambda m: chart_block(charts[m.group(1)], lang), text)
+        if page.stem in CHAPTERS:
+            info = json.loads((edition_dir / f"{page.stem}_provenance.json").read_text(encoding="utf-8"))
+            head, _, rest = text.partition("\n")
+            text = head + "\n\n" + provenance_block(info, lang) + rest
+        if AUDIT_MARKER in text:
+            text = text.replace(AUDIT_MARKER, audit_markdown(audit, decisions, lang))
+        if CONTRACT_MARKER in text:
+            text = text.replace(CONTRACT_MARKER, contract_markdown(lang))
+        if EXPLORE_NOTE_MARKER in text:
+            text = text.replace(EXPLORE_NOTE_MARKER, explore_note(ds.synthetic, lang))
+        changed |= write_if_changed(stage_dir / page.name, text)
+    return changed

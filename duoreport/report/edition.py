@@ -1,0 +1,190 @@
+"""One edition of the report (an intake year and/or antenna, a language): its data and what it shows.
+
+A chapter notebook opens an :class:`Edition`; :meth:`Edition.chapter_data` computes and protects
+every chart of a chapter once, and the key numbers of the prose (:meth:`Edition.key_numbers`)
+read the same decided cells, whatever order the cells of a notebook run in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+from ..data import contract as C
+from ..data import reference
+from ..data.loading import load_dataset
+from ..data.views import build_views
+from ..settings import DEFAULT_DATA, DEFAULT_THRESHOLD
+from ..stats.figures import recompute
+from .builders import ChartData
+from .inventory import CHARTS_BY_ID, chapter_charts
+
+ALL = "all"
+
+
+def hidden_cells(data: ChartData) -> set:
+    """The (variable, category) cells a chart hides (lower-case category codes)."""
+    cells = set()
+    if data.table.empty or "suppressed" not in data.table or data.source == "context":
+        return cells
+    for row in data.table[data.table["suppressed"]].itertuples(index=False):
+        category = str(row.category).lower()
+        if data.variable:
+            cells.add((data.variable, category))
+        else:  # one yes/no column per row: the row's category names the column
+            cells.update({(row.category, "true"), (row.category, "false")})
+    return cells
+
+
+@dataclass
+class Edition:
+    data_dir: Path | str | None = None
+    year: object = ALL
+    antenna: str = ALL
+    lang: str = "nl"
+    threshold: int = DEFAULT_THRESHOLD
+    views: dict = field(init=False)
+    dataset: object = field(init=False)
+    _decided: dict = field(init=False, default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if self.lang not in i18n.LANGUAGES:
+            raise ValueError(f"lang must be one of {i18n.LANGUAGES}, not {self.lang!r}")
+        if self.antenna != ALL and self.antenna not in C.ANTENNAS:
+            raise ValueError(f"antenna must be 'all' or one of {C.ANTENNAS}, not {self.antenna!r}")
+        if self.year not in (ALL, None):
+            self.year = int(self.year)
+        else:
+            self.year = ALL
+        self.data_dir = Path(self.data_dir) if self.data_dir else DEFAULT_DATA
+        self.dataset = load_dataset(self.data_dir)
+        self.views = restrict(build_views(self.dataset), self.year, self.antenna)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.dataset.synthetic
+
+    @property
+    def n_mentees(self) -> int:
+        return len(self.views["mentees"])
+
+    def label(self, code_list, code) -> str:
+        return i18n.label(code_list, code, self.lang)
+
+    def t(self, key, **fmt) -> str:
+        return i18n.text(key, self.lang, **{"threshold": self.threshold, **fmt})
+
+    def chapter_data(self, chapter: str) -> dict:
+        """Every chart of a chapter, computed and protected once: chart id -> :class:`ChartData`.
+
+        Charts, tables, CSVs and key numbers all read this one decided set, so what is shown
+        does not depend on the order in which a notebook asks for it.
+        """
+        if chapter not in self._decided:
+            self._decided[chapter] = {chart.id: chart.build(self) for chart in chapter_charts(chapter)}
+        return self._decided[chapter]
+
+    def chart_data(self, chart_id: str) -> ChartData:
+        return self.chapter_data(CHARTS_BY_ID[chart_id].chapter)[chart_id]
+
+    def suppressed_cells(self, chapter: str) -> frozenset:
+        """The (variable, category) cells that the chapter's charts hide."""
+        cells = set()
+        for data in self.chapter_data(chapter).values():
+            cells |= hidden_cells(data)
+        return frozenset(cells)
+
+    def key_numbers(self, chapter: str) -> dict:
+        """The chapter's published figures recomputed on this edition: id -> (value, base_n, shown)."""
+        if chapter == "context":
+            return self.context_numbers()
+        figures = reference.published_figures()
+        chapters = {chapter, "method"} if chapter == "profile" else {chapter}
+        hidden = self.suppressed_cells(chapter)
+        out = {}
+        for fig in figures[figures["chapter"].isin(chapters)].to_dict("records"):
+            if fig["view"] not in self.views:
+                continue
+            value, base = recompute(fig, self.views)
+            out[fig["id"]] = (value, base, self.format_figure(fig, value, base, hidden))
+        return out
+
+    def context_numbers(self) -> dict:
+        """External figures cited in the context chapter (published aggregates, no base n)."""
+        ctx = reference.labour_market()
+        out = {}
+        for row in ctx.to_dict("records"):
+            value = float(row["value"])
+            if row["unit"] == "percent":
+                shown = i18n.format_percent(value, self.lang, 0 if value.is_integer() else 1)
+            elif row["unit"] == "count":
+                shown = i18n.format_count(int(value), self.lang)
+            else:
+                shown = i18n.format_number(value, self.lang, 0 if value.is_integer() else 1)
+            out[row["id"]] = (value, 0, shown)
+        return out
+
+    def format_figure(self, fig: dict, value: float, base: int, hidden: frozenset = frozenset()) -> str:
+        if np.isnan(value):
+            return self.t("suppressed")
+        unit = fig["unit"]
+        if unit == "rank":
+            return i18n.format_count(int(value), self.lang)
+        if unit in ("count", "count_min"):
+            if value < self.threshold:
+                return self.t("suppressed")
+            return i18n.format_count(int(value), self.lang)
+        k = round(value * base / 100)
+        if base < self.threshold or k < self.threshold or base - k < self.threshold:
+            return self.t("suppressed")
+        # a number the prose shows must not reveal a cell that a chart suppressed
+        if any((fig["variable"], c.lower()) in hidden for c in fig["category"].split("|")):
+            return self.t("suppressed")
+        decimals = 2 if not float(fig["value"]).is_integer() and fig["value"] * 100 % 100 else 0
+        return i18n.format_percent(value, self.lang, decimals)
+
+
+
+
+def restrict(views: dict, year, antenna) -> dict:
+    """Views limited to the mentees of one intake year and/or antenna."""
+    if year == ALL and antenna == ALL:
+        return views
+    m = views["mentees"]
+    keep = pd.Series(True, index=m.index)
+    if year != ALL:
+        keep &= m["intake_year"] == year
+    if antenna != ALL:
+        keep &= m["antenna"] == antenna
+    m = m[keep]
+    ids = set(m["mentee_id"])
+    out = dict(views)
+    out["mentees"] = m
+    for name in ("duos", "intake_obstacles", "expectations", "sib_participants"):
+        if name in out:
+            out[name] = out[name][out[name]["mentee_id"].isin(ids)]
+    duo_ids = set(out["duos"]["duo_id"])
+    if "mentor_survey" in out:
+        survey = out["mentor_survey"][out["mentor_survey"]["duo_id"].isin(duo_ids)]
+        out["mentor_survey"] = survey
+        problems = out["mentor_survey_problems"]
+        out["mentor_survey_problems"] = problems[problems["response_id"].isin(survey["response_id"])]
+    if "alumni_survey" in out:
+        alumni = out["alumni_survey"][out["alumni_survey"]["mentee_id"].isin(ids)]
+        out["alumni_survey"] = alumni
+        obstacles = out["alumni_obstacles"]
+        out["alumni_obstacles"] = obstacles[obstacles["response_id"].isin(alumni["response_id"])]
+    mentors = set(out["duos"]["mentor_id"])
+    out["mentors"] = out["mentors"][out["mentors"]["mentor_id"].isin(mentors)]
+    if "sib_control_units" in out:
+        control = out["sib_control_units"]
+        if antenna not in (ALL, "brussels"):
+            control = control.iloc[0:0]  # the SIB ran in Brussels only
+        elif year != ALL:
+            control = control[control["cohort"] == year]
+        out["sib_control_units"] = control
+    return out

@@ -1,0 +1,139 @@
+"""Turn a computed chart into what a reader sees: figure, table, caption, alt text, CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+from .edition import Edition
+from .inventory import CHAPTER_NUMBERS, CHARTS_BY_ID, ChartDef
+from .plots import share_bars
+
+
+@dataclass
+class RenderedChart:
+    chart: ChartDef
+    number: str
+    title: str
+    figure: object
+    table: pd.DataFrame      # formatted for the reader, in the edition's language
+    data: pd.DataFrame       # tidy, suppressed, with codes and labels (the CSV download)
+    caption: str
+    alt: str
+    test_text: str | None
+    extra: pd.DataFrame | None
+    edition: object = None
+
+
+def _pct(x, lang, decimals=0):
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else i18n.format_percent(x, lang, decimals)
+
+
+def _interval(lo, hi, lang):
+    if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (lo, hi)):
+        return ""
+    return f"{i18n.format_number(lo, lang, 0)}–{_pct(hi, lang)}"
+
+
+def format_table(ed: Edition, data: pd.DataFrame, hue_col, source: str) -> pd.DataFrame:
+    lang = ed.lang
+    sup = ed.t("suppressed")
+    cols = {}
+    cols[i18n.text("category", lang)] = data["label"]
+    if hue_col:
+        cols[i18n.text("series", lang)] = data[hue_col]
+    if source == "context":
+        cols[i18n.text("share", lang)] = [_pct(v, lang, 1 if v % 1 else 0) for v in data["share"]]
+        return pd.DataFrame(cols).reset_index(drop=True)
+    hidden = data["suppressed"].to_numpy(dtype=bool)
+    cols[i18n.text("share", lang)] = [sup if h else _pct(v, lang) for v, h in zip(data["share"], hidden)]
+    cols[i18n.text("ci95", lang)] = ["" if h else _interval(lo, hi, lang)
+                                      for lo, hi, h in zip(data["ci_low"], data["ci_high"], hidden)]
+    cols["n"] = [sup if h else i18n.format_count(int(v), lang) for v, h in zip(data["n"], hidden)]
+    cols[i18n.text("base_n", lang)] = [sup if (b is None or np.isnan(b)) else i18n.format_count(int(b), lang)
+                                       for b in data["base_n"].astype(float)]
+    return pd.DataFrame(cols).reset_index(drop=True)
+
+
+def render_chart(ed: Edition, chart_id: str) -> RenderedChart:
+    """The chart as the reader sees it, from the edition's decided (protected) data."""
+    chart = CHARTS_BY_ID[chart_id]
+    data = ed.chart_data(chart_id)
+    number = f"{CHAPTER_NUMBERS[chart.chapter]}.{chart.number}"
+    title = i18n.chart_title(chart.id, ed.lang)
+    lang = ed.lang
+    if data.table.empty:
+        fig = None
+        table = pd.DataFrame()
+    else:
+        fig = share_bars(
+            data.table, data.label_col, title, hue_col=data.hue_col,
+            suppressed_label=ed.t("suppressed"), intervals=data.intervals)
+        table = format_table(ed, data.table, data.hue_col, data.source)
+    test_text = i18n.describe_test(data.test, ed.lang)
+    if data.source == "context":
+        source = ed.t("source_context")
+        base = ""
+    else:
+        source = ed.t("source_synthetic") if ed.synthetic else ed.t("source_duo")
+        bases = data.table["base_n"].dropna() if not data.table.empty else pd.Series(dtype=float)
+        base = (f" {ed.t('base_n')}: " + i18n.format_count(int(bases.max()), lang)) if len(bases) and (
+            data.hue_col is None or bases.nunique() == 1) else (
+            f" {ed.t('base_n')}: " + ", ".join(i18n.format_count(int(b), lang) for b in sorted(set(bases))) if len(bases) else "")
+    parts = [f"{source}.{base}".strip()]
+    if test_text:
+        parts.append(test_text + ".")
+    if data.source != "context" and not data.table.empty and data.table["suppressed"].any():
+        parts.append(ed.t("suppressed_note", threshold=ed.threshold))
+    caption = " ".join(parts)
+    alt = alt_text(ed, title, data)
+    csv = data.table.drop(columns=[c for c in ("ci_low", "ci_high") if c not in data.table], errors="ignore")
+    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, ed)
+
+
+def alt_text(ed: Edition, title: str, data) -> str:
+    """A sentence describing the chart for a reader who cannot see it."""
+    if data.table.empty:
+        return title
+    visible = data.table[~data.table["suppressed"]] if "suppressed" in data.table else data.table
+    if visible.empty:
+        return f"{title}. {ed.t('alt_all_suppressed')}"
+    top = visible.sort_values("share", ascending=False).iloc[0]
+    who = top["label"] + (f" ({top[data.hue_col]})" if data.hue_col else "")
+    return (f"{ed.t('alt_bar_chart')}: {title}. "
+            f"{ed.t('alt_largest')}: {who}, {_pct(top['share'], ed.lang)}.")
+
+
+def pipe_table(table: pd.DataFrame) -> str:
+    """A Markdown pipe table (for the book's HTML and PDF alike)."""
+    def cell(v):
+        return str(v).replace("|", "\\|").replace("\n", " ")
+    head = "| " + " | ".join(cell(c) for c in table.columns) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def format_extra(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:
+    """The second table of a chart, for the reader (SIB differences, or already formatted)."""
+    return format_sib(ed, extra) if "cohort" in extra.columns else extra
+
+
+def format_sib(ed: Edition, extra: pd.DataFrame) -> pd.DataFrame:
+    lang = ed.lang
+    rows = []
+    for r in extra.itertuples(index=False):
+        rows.append({
+            ed.t("cohort"): ed.t("pooled") if r.cohort == "pooled" else r.cohort,
+            f"n {ed.label('sib_group', 'duo')}": i18n.format_count(r.duo_n, lang),
+            f"n {ed.label('sib_group', 'control')}": i18n.format_count(r.control_n, lang),
+            ed.t("difference"): ed.t("suppressed") if np.isnan(r.difference) else
+            f"{i18n.format_number(r.difference, lang, 1)} {ed.t('points')}",
+            ed.t("ci95"): "" if np.isnan(r.ci_low) else
+            f"{i18n.format_number(r.ci_low, lang, 1)} … {i18n.format_number(r.ci_high, lang, 1)}",
+            ed.t("p_value"): "" if np.isnan(r.p_value) else i18n.format_number(r.p_value, lang, 3),
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Statistics on tidy tables: shares with intervals, tests, disclosure control, fitting."""

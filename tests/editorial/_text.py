@@ -74,6 +74,18 @@ def figure_refs(text: str) -> list:
     return out
 
 
+GLUE = re.compile(r"\{glue:text\}`[^`]*::([A-Za-z0-9_]+):s`")
+CITE = re.compile(r"\{cite:[pt]\}`([^`]*)`")
+
+
+def glue_keys(text: str) -> list:
+    return GLUE.findall(text)
+
+
+def citation_keys(text: str) -> list:
+    return [k.strip() for group in CITE.findall(text) for k in group.split(",")]
+
+
 def claim_names(text: str) -> list:
     return CLAIM_OPEN.findall(text)
 

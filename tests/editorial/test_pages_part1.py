@@ -56,6 +56,14 @@ def test_same_figure_references(page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_same_numbers_and_sources(page):
+    """The same glued numbers and the same citations in both languages (content parity)."""
+    nl, fr = both(page)
+    assert T.multiset_diff(T.glue_keys(nl), T.glue_keys(fr)) == ([], [])
+    assert T.multiset_diff(T.citation_keys(nl), T.citation_keys(fr)) == ([], [])
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_same_claims_and_all_defined(page):
     nl, fr = both(page)
     assert T.multiset_diff(T.claim_names(nl), T.claim_names(fr)) == ([], [])

@@ -116,7 +116,8 @@ def pdf_text(path: Path) -> str:
 def chapter_titles(lang: str) -> list:
     titles = []
     for name in PAGES[1:]:
-        first = (REPO_ROOT / "book" / lang / f"{name}.md").read_text(encoding="utf-8").splitlines()[0]
+        lines = (REPO_ROOT / "book" / lang / f"{name}.md").read_text(encoding="utf-8").splitlines()
+        first = next(line for line in lines if line.startswith("# "))  # after the page's (label)= target
         titles.append(first.lstrip("# ").strip())
     return titles
 

@@ -15,12 +15,12 @@ PAGES = sorted(p.name for p in (BOOK / "nl").glob("*.md"))
 GLUE = re.compile(r"\{glue:text\}`notebooks/([a-z]+)\.ipynb::([A-Za-z0-9_]+):s`")
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
 # Digits a reader may see that are not statistics: years, a day of the month before a month
-# name, the confidence level's name, and fixed names (EU-28, UTF-8, Article 60, ISO 8601...).
+# name, the confidence level's name, the protected-cell sign (< 10), and fixed names (EU-28, UTF-8, Article 60, ISO 8601...).
 ALLOWED = re.compile(
     r"\b(19|20)\d\d\b"
     r"|\b\d{1,2}(er)?\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
-    r"|\b95\s?%|EU-28|UE-28|EU-1[34]|UE-1[34]|UTF-8|ISO[\s-]*8601|[Aa]rti(kel|cle)\s*60|§\s*7|Q2|A4|NACE"
+    r"|\b95\s?%|<\s?10\b|EU-28|UE-28|EU-1[34]|UE-1[34]|UTF-8|ISO[\s-]*8601|[Aa]rti(kel|cle)\s*60|§\s*7|Q2|A4|NACE"
     r"|\b(hoofdstuk|chapitre|bijlage|annexe)\s+[1-9A-B]\b|\b[1-8]\.\s|^#+ *[1-8]\b|\b(YYYY|JJJJ|AAAA)-MM-(DD|JJ)\b",
     re.M | re.I)
 

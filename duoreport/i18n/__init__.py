@@ -7,10 +7,11 @@
 from ..settings import LANGUAGES
 from .catalogue import (LOCALES_DIR, MISSING, catalogue, chart_title, check_language, code_key, code_list_of,
                         country_label, is_missing, label, labeller, text, variable_label)
-from .numbers import DECIMAL_SEPARATOR, THOUSANDS_SEPARATOR, format_count, format_number, format_percent, round_half_up
+from .numbers import (DECIMAL_SEPARATOR, THOUSANDS_SEPARATOR, format_count, format_date, format_number, format_percent,
+                      join_words, round_half_up, spell_number)
 from .phrases import describe_test
 
 __all__ = ["LANGUAGES", "LOCALES_DIR", "MISSING", "DECIMAL_SEPARATOR", "THOUSANDS_SEPARATOR", "catalogue",
            "chart_title", "check_language", "code_key", "code_list_of", "country_label", "describe_test",
-           "format_count", "format_number", "format_percent", "is_missing", "label", "labeller", "round_half_up",
+           "format_count", "format_date", "format_number", "format_percent", "join_words", "spell_number", "is_missing", "label", "labeller", "round_half_up",
            "text", "variable_label"]

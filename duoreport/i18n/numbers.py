@@ -62,3 +62,41 @@ def format_count(n, lang: str) -> str:
     if isinstance(n, numbers.Real) and not float(n).is_integer():
         raise ValueError(f"a count must be a whole number, not {n!r}")
     return format_number(int(n), lang, 0)
+
+
+NUMBER_WORDS = {
+    "nl": ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
+           "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien", "twintig"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+           "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf", "vingt"),
+}
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}
+
+
+def spell_number(n: int, lang: str) -> str:
+    """A small whole number in words, as the house style writes it in prose (up to twenty); digits above."""
+    check_language(lang)
+    n = int(n)
+    return NUMBER_WORDS[lang][n] if 0 <= n <= 20 else format_count(n, lang)
+
+
+def format_date(day, lang: str) -> str:
+    """A date in words: nl ``1 september 2013``, fr ``1er septembre 2013`` (the French ordinal of the first)."""
+    check_language(lang)
+    first = "1er" if lang == "fr" else "1"
+    number = first if day.day == 1 else str(day.day)
+    return f"{number}\u00a0{MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def join_words(items, lang: str) -> str:
+    """``a, b en c`` / ``a, b et c``."""
+    items = list(items)
+    conj = {"nl": "en", "fr": "et"}[lang]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,7 @@ from ..data import reference
 from ..data.loading import load_dataset
 from ..data.views import build_views
 from ..explorer.cube import build_cube, chart_permalink, cube_json
+from ..report.claims import Facts, apply_claims, load_claims
 from ..report.inventory import CHAPTERS
 from ..report.render import pipe_table
 from ..settings import BOOK_DIR, LANGUAGES, REPO_ROOT
@@ -40,6 +42,7 @@ CHART_MARKER = re.compile(r"^<!-- chart: ([a-z0-9_]+) -->\s*$", re.M)
 AUDIT_MARKER = "<!-- audit-table -->"
 CONTRACT_MARKER = "<!-- contract-tables -->"
 EXPLORE_NOTE_MARKER = "<!-- explore-data-note -->"
+ORGANISATION = "DUO for a JOB"
 
 
 def write_if_changed(path: Path, data) -> bool:
@@ -186,13 +189,57 @@ def bibliography_for_book() -> str:
     return re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "", text, flags=re.M)
 
 
+def substitutions(scope: dict, lang: str) -> dict:
+    """The MyST substitutions of the pages ({{ period_start }}...): what the edition covers, in words."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
+    years = scope.get("years") or []
+    antennas = scope.get("antennas") or []
+    names = [i18n.label("antenna", a, lang) for a in antennas]
+    start, end = scope.get("period_start"), scope.get("period_end")
+    year, antenna = str(scope.get("year", "all")), str(scope.get("antenna", "all"))
+    edition = ", ".join([t("scope_all_years") if year == "all" else t("scope_year", year=year),
+                         t("scope_all_antennas") if antenna == "all" else
+                         t("scope_antenna", antenna=i18n.label("antenna", antenna, lang))])
+    return {
+        "period_start": i18n.format_date(date.fromisoformat(start), lang) if start else "",
+        "period_end": i18n.format_date(date.fromisoformat(end), lang) if end else "",
+        "period_years": i18n.spell_number(max(years) - min(years) + 1, lang) if years else "",
+        "first_year": str(min(years)) if years else "",
+        "last_year": str(max(years)) if years else "",
+        "antenna_count": i18n.spell_number(len(antennas), lang),
+        "antenna_list": i18n.join_words(names, lang),
+        "organisation": ORGANISATION,
+        "edition_scope": edition,
+        "data_kind": t("synthetic_data") if scope.get("synthetic") else t("real_data"),
+    }
+
+
+def page_title_line(text: str) -> int:
+    """The index of the page's title line (after its ``(label)=`` target, if any)."""
+    lines = text.split("\n")
+    return next(i for i, line in enumerate(lines) if line.startswith("# "))
+
+
 def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> bool:
-    """Write the language's Jupyter Book source; return True if any file changed."""
+    """Write the language's Jupyter Book source; return True if any file changed.
+
+    The pages' narrative claims are resolved on this edition's published numbers (a claim that
+    fails without another wording stops here, naming page, sentence and claim) and the choices
+    are written to ``claims.json`` beside the staged book.
+    """
 
     stage_dir.mkdir(parents=True, exist_ok=True)
     changed = False
     config = book_config(lang)
     notebook_title = config.pop("notebook_title")
+    facts = Facts.from_edition(edition_dir, lang)
+    claims = load_claims(BOOK_DIR / "claims")
+    parse = config.setdefault("parse", {})
+    extensions = parse.setdefault("myst_enable_extensions", [])
+    if "substitution" not in extensions:
+        extensions.append("substitution")
+    parse["myst_substitutions"] = substitutions(facts.scope, lang)
+    config["title"] = config["title"].format_map(parse["myst_substitutions"])  # "… na {period_years} jaar"
     changed |= write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     changed |= write_if_changed(stage_dir / "_toc.yml", (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
     changed |= write_if_changed(stage_dir / "references.bib", bibliography_for_book())
@@ -224,8 +271,11 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         changed |= write_if_changed(cube_file, cube_json(cube))
         key_file.write_text(key)
     decisions = reference.decisions()
+    claim_report = []
     for page in sorted((pages_dir or BOOK_DIR / lang).glob("*.md")):
         text = page.read_text(encoding="utf-8")
+        text, taken = apply_claims(text, f"book/{lang}/{page.name}", claims, facts)
+        claim_report += taken
         used = CHART_MARKER.findall(text)
         missing = [c for c in used if c not in charts]
         if missing:
@@ -233,8 +283,9 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         text = CHART_MARKER.sub(lambda m: chart_block(charts[m.group(1)], lang), text)
         if page.stem in CHAPTERS:
             info = json.loads((edition_dir / f"{page.stem}_provenance.json").read_text(encoding="utf-8"))
-            head, _, rest = text.partition("\n")
-            text = head + "\n\n" + provenance_block(info, lang) + rest
+            lines = text.split("\n")
+            at = page_title_line(text) + 1
+            text = "\n".join(lines[:at] + ["", provenance_block(info, lang)] + lines[at:])
         if AUDIT_MARKER in text:
             text = text.replace(AUDIT_MARKER, audit_markdown(audit, decisions, lang))
         if CONTRACT_MARKER in text:
@@ -242,4 +293,7 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         if EXPLORE_NOTE_MARKER in text:
             text = text.replace(EXPLORE_NOTE_MARKER, explore_note(ds.synthetic, lang))
         changed |= write_if_changed(stage_dir / page.name, text)
+    report = [{"page": d.page, "claim": d.claim, "holds": d.holds, "published": d.published, "sentence": d.sentence}
+              for d in claim_report]
+    write_if_changed(stage_dir.parent / f"claims-{lang}.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return changed

@@ -32,6 +32,7 @@ class ChartData:
     extra: pd.DataFrame | None = None  # a second table (e.g. SIB differences)
     intervals: bool = True
     variable: str | None = None   # the view column the shares describe (None: one column per row)
+    group: str | None = None      # the column of the group codes in a grouped chart (for the claims)
 
 
 def frame(ed, view) -> pd.DataFrame:
@@ -82,8 +83,8 @@ def by_group(view: str, variable: str, code_list: str, group: str, group_list: s
         table["series"] = [ed.label(code_list, c) for c in table["category"]]
         if only is not None:
             table = table[table["category"] == only]
-            return ChartData(table, test=test, variable=variable)
-        return ChartData(table, hue_col="series", test=test, variable=variable)
+            return ChartData(table, test=test, variable=variable, group=group)
+        return ChartData(table, hue_col="series", test=test, variable=variable, group=group)
     return build
 
 
@@ -145,7 +146,7 @@ def multi_answer(sources):
         table = suppress(pd.concat(parts, ignore_index=True), by=["source"], threshold=ed.threshold)
         table["label"] = [ed.label("obstacle", c) for c in table["category"]]
         table["series"] = [i18n.text(f"series_{s}", ed.lang) for s in table["source"]]
-        return ChartData(table, hue_col="series" if len(parts) > 1 else None)
+        return ChartData(table, hue_col="series" if len(parts) > 1 else None, group="source")
     return build
 
 
@@ -197,7 +198,7 @@ def sib_comparison(ed) -> ChartData:
     small = (extra[["duo_k", "control_k"]] < ed.threshold).any(axis=1) | (
         (extra["duo_n"] - extra["duo_k"]) < ed.threshold) | ((extra["control_n"] - extra["control_k"]) < ed.threshold)
     extra.loc[small, ["difference", "ci_low", "ci_high", "p_value"]] = np.nan
-    return ChartData(table, hue_col="series", extra=extra.drop(columns=["duo_k", "control_k"]))
+    return ChartData(table, hue_col="series", extra=extra.drop(columns=["duo_k", "control_k"]), group="key")
 
 
 def context_chart(chart: str, series_from: str, label_from: str, indicator_list: str | None = None):
@@ -209,7 +210,7 @@ def context_chart(chart: str, series_from: str, label_from: str, indicator_list:
         table["suppressed"] = False
         table["label"] = [ed.label("context_" + label_from, c) for c in table[label_from]]
         table["series"] = [ed.label("context_" + series_from, c) for c in table[series_from]]
-        return ChartData(table, hue_col="series", source="context", intervals=False)
+        return ChartData(table, hue_col="series", source="context", intervals=False, group=series_from)
     return build
 
 

@@ -72,6 +72,18 @@ class Edition:
     def n_mentees(self) -> int:
         return len(self.views["mentees"])
 
+    def scope(self) -> dict:
+        """What the edition covers: its intake period in whole months, intake years and antennas."""
+        m = self.views["mentees"]
+        dates = pd.to_datetime(m["intake_date"]).dropna()
+        start = dates.min().to_period("M").start_time.date().isoformat() if len(dates) else None
+        end = dates.max().to_period("M").end_time.date().isoformat() if len(dates) else None
+        present = set(m["antenna"].dropna())
+        return {"period_start": start, "period_end": end,
+                "years": sorted(int(y) for y in m["intake_year"].dropna().unique()),
+                "antennas": [a for a in C.ANTENNAS if a in present] + sorted(present - set(C.ANTENNAS)),
+                "year": self.year, "antenna": self.antenna, "synthetic": bool(self.synthetic)}
+
     def label(self, code_list, code) -> str:
         return i18n.label(code_list, code, self.lang)
 

@@ -79,9 +79,53 @@ def save_chart_files(r: RenderedChart, out: Path, png: bytes | None) -> None:
         extra = pipe_table(format_extra(r.edition, r.extra))
     meta = {"id": r.chart.id, "chapter": r.chart.chapter, "number": r.number, "title": r.title,
             "alt": r.alt, "caption": r.caption, "empty": r.figure is None,
-            "table": pipe_table(r.table) if not r.table.empty else "", "extra_table": extra}
+            "table": pipe_table(r.table) if not r.table.empty else "", "extra_table": extra,
+            # what the narrative claims read (duoreport.report.claims): the published cells only
+            "cells": published_cells(r), "test": published_test(r.test),
+            "extra": _records(r.extra) if r.extra is not None and not r.extra.empty else None}
     (out / "charts" / f"{r.chart.id}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                                        encoding="utf-8")
+
+
+def _plain(value):
+    """A JSON value: NaN and NA as null, numpy scalars as Python numbers."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _records(table: pd.DataFrame) -> list:
+    return [{k: _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def published_cells(r: RenderedChart) -> list:
+    """The chart's cells as published (protected values are null), with language-neutral codes."""
+    if r.data.empty or "category" not in r.data:
+        return []
+    cells = []
+    for row in r.data.to_dict("records"):
+        hidden = bool(row.get("suppressed", False))
+        cells.append({
+            "category": i18n.code_key(row["category"]),
+            "group": i18n.code_key(row[r.group_col]) if r.group_col else None,
+            "share": None if hidden else _plain(row.get("share")),
+            "n": None if hidden else _plain(row.get("n")),
+            "base_n": _plain(row.get("base_n")),
+            "suppressed": hidden,
+        })
+    return cells
+
+
+def published_test(test) -> dict | None:
+    if test is None or test.method == "none":
+        return None
+    return {"method": test.method, "p_value": _plain(test.p_value)}
 
 
 def provenance(ed: Edition, parameters: dict) -> dict:
@@ -93,6 +137,7 @@ def provenance(ed: Edition, parameters: dict) -> dict:
         "code_version": __version__ + _git_describe(),
         "build_date": date.today().isoformat(),
         "n_mentees": ed.n_mentees,
+        "scope": ed.scope(),
     }
     return info
 

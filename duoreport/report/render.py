@@ -26,6 +26,8 @@ class RenderedChart:
     test_text: str | None
     extra: pd.DataFrame | None
     edition: object = None
+    group_col: str | None = None  # the column of group codes in ``data`` (grouped charts)
+    test: object = None           # the TestResult behind ``test_text``
 
 
 def _pct(x, lang, decimals=0):
@@ -91,7 +93,8 @@ def render_chart(ed: Edition, chart_id: str) -> RenderedChart:
     caption = " ".join(parts)
     alt = alt_text(ed, title, data)
     csv = data.table.drop(columns=[c for c in ("ci_low", "ci_high") if c not in data.table], errors="ignore")
-    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, ed)
+    return RenderedChart(chart, number, title, fig, table, csv, caption, alt, test_text, data.extra, ed,
+                         data.group, data.test)
 
 
 def alt_text(ed: Edition, title: str, data) -> str:

@@ -151,7 +151,7 @@ def test_no_run_shared_with_the_seed(pair):
 def test_chapter_titles_match_the_catalogue():
     import json
     for lang in ("nl", "fr"):
-        cat = json.loads((T.ROOT / "duoreport" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
+        cat = json.loads((T.ROOT / "duoreport" / "i18n" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
         ui = cat.get("ui", cat)
         for name in ("obstacles", "impact"):
             title = re.search(r"^# (.+)$", T.page(lang, name), re.M).group(1).strip()

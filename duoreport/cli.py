@@ -100,7 +100,7 @@ def cmd_build(args) -> int:
     if args.no_book:
         return 0
     build_book(Path(args.data_dir), out, pdf=not args.no_pdf)
-    print(f"Done in {time.perf_counter() - t0:.0f} s. Web books and PDFs in {out / 'site'}.")
+    print(f"Done in {time.perf_counter() - t0:.0f} s. The books are in {out / 'site'}.")
     print(f"Read it offline: python3 -m http.server --bind 127.0.0.1 --directory {out / 'site'} 8000 "
           "and open http://127.0.0.1:8000/ (the Explore page needs a web server; the rest also opens from disk).")
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import i18n
 from ..data.loading import load_dataset
 from .editions import RunSpec, run_editions
-from .pdf import print_pdf
+from .pdf import find_browser, no_browser_message, print_pdf
 from .stage import LANGS, stage, write_if_changed
 
 
@@ -47,18 +47,21 @@ a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></h
 {banner}
 <a class="lang" href="nl/index.html" hreflang="nl" lang="nl">Nederlands</a>
 <a class="lang" href="fr/index.html" hreflang="fr" lang="fr">Français</a>
-<p><a href="nl/duo-for-a-job-nl.pdf" hreflang="nl">PDF (nl)</a> · <a href="fr/duo-for-a-job-fr.pdf" hreflang="fr">PDF (fr)</a></p>
+{pdf_links}
 </body></html>
 """
 
 
-def landing_page(synthetic: bool) -> str:
+def landing_page(synthetic: bool, pdf_langs=LANGS) -> str:
+    """The language choice, with links to the PDFs of ``pdf_langs`` (those that were printed)."""
     banner = ""
     if synthetic:
         banner = ("<p class='syn' lang='nl'><strong>" + i18n.text("synthetic_banner", "nl") + "</strong></p>"
                   "<p class='syn' lang='fr'><strong>" + i18n.text("synthetic_banner", "fr") + "</strong></p>")
     css = ".syn{border-left:6px solid #D55E00;background:#fff3e8;padding:.5rem .8rem}" if synthetic else ""
-    return LANDING.format(banner=banner, synthetic_css=css)
+    links = " · ".join(f'<a href="{lang}/duo-for-a-job-{lang}.pdf" hreflang="{lang}">PDF ({lang})</a>'
+                       for lang in pdf_langs)
+    return LANDING.format(banner=banner, synthetic_css=css, pdf_links=f"<p>{links}</p>" if links else "")
 
 
 def _tree_hash(folder: Path) -> str:
@@ -71,8 +74,14 @@ def _tree_hash(folder: Path) -> str:
 
 
 def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> dict:
-    """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site."""
+    """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site.
+
+    Without a browser (:func:`.pdf.find_browser`) the web books are built and the PDFs skipped,
+    with one line saying how to get them."""
     times = {}
+    browser = find_browser() if pdf else None
+    skipped_pdf = pdf and browser is None
+    pdf = browser is not None
     site = build_dir / "site"
     ds = load_dataset(data_dir)
     t0 = time.perf_counter()
@@ -93,7 +102,7 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> 
         pdf_file = site / lang / f"duo-for-a-job-{lang}.pdf"
         if not changed and (built / "html" / "index.html").exists() and (site / lang / "index.html").exists() \
                 and (not pdf or pdf_file.exists()):
-            log(f"[{lang}] book sources unchanged: web book and PDF reused")
+            log(f"[{lang}] book sources unchanged: web book{' and PDF' if pdf_file.exists() else ''} reused")
             times[lang] = time.perf_counter() - t0
             continue
         html = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "html")
@@ -107,9 +116,14 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> 
             if target.exists() and stamp.exists() and stamp.read_text() == digest:
                 log(f"[{lang}] PDF up to date: {target}")
             else:
-                print_pdf(single / "index.html", target)
+                print_pdf(single / "index.html", target, browser)
                 stamp.write_text(digest)
                 log(f"[{lang}] PDF: {target}")
+        else:  # a PDF left by an earlier build would no longer match the web book
+            pdf_file.unlink(missing_ok=True)
         times[lang] = time.perf_counter() - t0
-    write_if_changed(site / "index.html", landing_page(ds.synthetic))
+    printed = [lang for lang in LANGS if (site / lang / f"duo-for-a-job-{lang}.pdf").exists()]
+    write_if_changed(site / "index.html", landing_page(ds.synthetic, printed))
+    if skipped_pdf:
+        log(no_browser_message())
     return times

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import contract as C
 from . import reference
+from .keys import record_keys
 from .loading import Dataset
 
 AGE_BANDS = ("a18_19", "a20_24", "a25_29", "a30_33")
@@ -102,22 +103,38 @@ def sib_control_units(ds: Dataset) -> pd.DataFrame:
         {"cohort": "Int64", "employed_within_1y": "boolean"})
 
 
+def keyed(frame: pd.DataFrame, namespace: str, *id_columns: str) -> pd.DataFrame:
+    """The frame with each row's permanent record key (``rkey``, for disclosure control).
+
+    The key comes from the identifier of the record the row counts (a mentee, a mentor, a
+    survey answer): rows about the same record get the same key in every view.
+    """
+    ids = frame[id_columns[0]].astype(str)
+    for col in id_columns[1:]:
+        ids = ids + "|" + frame[col].astype(str)
+    return frame.assign(rkey=record_keys(ids, namespace))
+
+
 def build_views(ds: Dataset) -> dict:
+    """The analysis views, each row with its record key (``rkey``)."""
     views = {
-        "mentees": mentees_view(ds),
-        "duos": ds["duos"],
-        "mentors": ds["mentors"],
-        "intake_obstacles": ds["intake_obstacles"],
-        "expectations": ds["expectations"],
+        "mentees": keyed(mentees_view(ds), "mentee", "mentee_id"),
+        "duos": keyed(ds["duos"], "duo", "duo_id"),
+        "mentors": keyed(ds["mentors"], "mentor", "mentor_id"),
+        "intake_obstacles": keyed(ds["intake_obstacles"], "mentee", "mentee_id"),
+        "expectations": keyed(ds["expectations"], "mentee", "mentee_id"),
     }
     if ds.has("mentor_survey"):
-        views["mentor_survey"] = mentor_survey_view(ds)
-        views["mentor_survey_problems"] = ds["mentor_survey_problems"]
+        views["mentor_survey"] = keyed(mentor_survey_view(ds), "mentor_survey", "response_id")
+        views["mentor_survey_problems"] = keyed(ds["mentor_survey_problems"], "mentor_survey_problem",
+                                                "response_id", "problem")
     if ds.has("alumni_survey"):
-        views["alumni_survey"] = ds["alumni_survey"]
-        views["alumni_obstacles"] = ds["alumni_obstacles"]
+        views["alumni_survey"] = keyed(ds["alumni_survey"], "alumni_survey", "response_id")
+        views["alumni_obstacles"] = keyed(ds["alumni_obstacles"], "alumni_survey", "response_id")
     if ds.has("sib_participants"):
-        views["sib_participants"] = ds["sib_participants"]
+        views["sib_participants"] = keyed(ds["sib_participants"], "mentee", "mentee_id")
     if ds.has("sib_control"):
-        views["sib_control_units"] = sib_control_units(ds)
+        control = sib_control_units(ds)
+        control["unit"] = control.groupby("cohort").cumcount()
+        views["sib_control_units"] = keyed(control, "sib_control", "cohort", "unit").drop(columns="unit")
     return views

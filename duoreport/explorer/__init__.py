@@ -9,9 +9,9 @@ Rooms, in the direction of the data: :mod:`.model` (what may be asked), :mod:`.p
 from .export import figure, to_csv, to_png
 from .model import (DIMENSION_CODES, DIMENSIONS, INTAKE_YEARS, MAX_CONSTRAINTS, MAX_SPLIT, MEASURE_CODES, MEASURES,
                     VIEW, YES_NO, Query, Result, normalise_value)
-from .protection import cube_for
+from .protection import coded, dimension_domains
 from .query import code_label, explore, mentees_frame, population
 
 __all__ = ["DIMENSION_CODES", "DIMENSIONS", "INTAKE_YEARS", "MAX_CONSTRAINTS", "MAX_SPLIT", "MEASURE_CODES",
-           "MEASURES", "VIEW", "YES_NO", "Query", "Result", "code_label", "cube_for", "explore", "figure",
+           "MEASURES", "VIEW", "YES_NO", "Query", "Result", "code_label", "coded", "dimension_domains", "explore", "figure",
            "mentees_frame", "normalise_value", "population", "to_csv", "to_png"]

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..stats.disclosure import suppression_mask
-from ..stats.shares import TestResult, independence_test, wilson_interval
+from ..stats.disclosure import protect_counts, protected_share
+from ..stats.shares import TestResult, independence_test, wilson_intervals
 from .model import VIEW, Query, Result
-from .protection import Cube, CountTable, cube_for
+from .protection import Coded, coded
 
 
 def mentees_frame(views) -> pd.DataFrame:
@@ -25,10 +25,10 @@ def population(views, query: Query) -> pd.DataFrame:
 
     For checks and tests only: these rows are never to be shown to a reader."""
     m = mentees_frame(views)
-    cube = cube_for(m, query.measure, query.threshold)
-    keep = cube.codes[query.measure] >= 0
+    c = coded(m)
+    keep = c.codes[query.measure] >= 0
     for col, value in query.filters.items():
-        keep &= cube.codes[col] == cube.resolve(col, value)
+        keep &= c.codes[col] == c.resolve(col, value)
     return m[keep]
 
 
@@ -40,88 +40,78 @@ def code_label(column: str, code, lang: str) -> str:
 
 
 def explore(views, query: Query) -> Result:
-    """Compute one view of the explorer (see the module docstring for what is withheld)."""
+    """Compute one view of the explorer: every count through the cell-key method.
+
+    The table has one row per split group (every code of the split dimensions, groups
+    without anyone included) and category. Counts under the threshold are hidden; the others
+    carry their cell-key noise; shares, intervals and the test use the published counts.
+    """
     m = mentees_frame(views)
     missing = [c for c in (query.measure, *query.split, *query.filters) if c not in m.columns]
     if missing:
         raise KeyError(f"the {VIEW} view has no column {', '.join(missing)}")
     t = query.threshold
-    cube = cube_for(m, query.measure, t)
-    cats = cube.categories
-    filt = {col: cube.resolve(col, value) for col, value in query.filters.items()}
+    c = coded(m)
+    cats = c.domain[query.measure]
+    rows = np.ones(len(m), dtype=bool)
+    for col, value in query.filters.items():
+        rows &= c.codes[col] == c.resolve(col, value)
     split = list(query.split)
-    table = cube.table(list(filt) + split)
-    total = cube.table(list(filt))
+    counts, sums = c.counts(rows, split, query.measure)
+    total, total_sum = c.counts(rows, [], query.measure)
+    (base_total,), (base_hidden,) = protect_counts([total[-1]], [total_sum[-1]], t)
 
-    def locate(tab: CountTable, assignment: dict):
-        return tuple(assignment[col] for col in tab.dims)
-
-    at = locate(total, filt)
-    base_total = int(total.counts[at + (len(cats),)])
-    base_hidden = bool(total.hidden[at + (len(cats),)])
-
-    groups = list(itertools.product(*[range(len(cube.domain[c])) for c in split]))
-    counts = np.zeros((len(groups), len(cats)), dtype=np.int64)
-    bases = np.zeros(len(groups), dtype=np.int64)
-    forced = np.zeros((len(groups), len(cats)), dtype=bool)
-    base_forced = np.zeros(len(groups), dtype=bool)
-    for gi, g in enumerate(groups):
-        idx = locate(table, {**filt, **dict(zip(split, g))})
-        counts[gi] = table.counts[idx][:len(cats)]
-        bases[gi] = table.counts[idx][len(cats)]
-        forced[gi] = table.hidden[idx][:len(cats)]
-        base_forced[gi] = table.hidden[idx][len(cats)]
-    # layer 3, on the groups that have people (as the book's tables, which list observed groups)
-    cells, withheld = forced.copy(), base_forced | (bases == 0)
-    present = bases > 0
-    if present.any():
-        sub_cells, sub_withheld = suppression_mask(np.where(forced, 0, counts)[present],
-                                                   np.where(base_forced, 0, bases)[present], t)
-        cells[present] |= sub_cells
-        withheld[present] |= sub_withheld
-    cells |= withheld[:, None]
+    groups = list(itertools.product(*[range(len(c.domain[col])) for col in split]))
+    flat_counts = counts.reshape(len(groups), len(cats) + 1)
+    flat_sums = sums.reshape(len(groups), len(cats) + 1)
+    published, hidden = protect_counts(flat_counts.ravel(), flat_sums.ravel(), t)
+    published = published.reshape(flat_counts.shape)
+    hidden = hidden.reshape(flat_counts.shape)
+    cells, bases = published[:, :-1], published[:, -1]
+    cell_hidden = hidden[:, :-1] | hidden[:, -1:]
+    cells = np.where(cell_hidden, np.nan, cells)
+    shares = np.where(cell_hidden, np.nan, protected_share(cells, bases[:, None]))
+    low, high = wilson_intervals(np.nan_to_num(np.minimum(cells, bases[:, None])).ravel(),
+                                 np.nan_to_num(np.where(cell_hidden, 0, bases[:, None])).ravel())
+    low, high = low.reshape(cells.shape), high.reshape(cells.shape)
 
     lang = query.lang
-    rows = []
+    out_rows = []
     for gi, g in enumerate(groups):
-        codes = {col: cube.domain[col][i] for col, i in zip(split, g)}
+        codes = {col: c.domain[col][i] for col, i in zip(split, g)}
         labels = {f"{col}_label": code_label(col, code, lang) for col, code in codes.items()}
         for j, cat in enumerate(cats):
-            hide = bool(cells[gi, j])
-            k, base = int(counts[gi, j]), int(bases[gi])
-            low, high = wilson_interval(k, base) if base else (np.nan, np.nan)
-            rows.append({**codes, **labels, "category": cat, "category_label": code_label(query.measure, cat, lang),
-                         "n": np.nan if hide else float(k),
-                         "base_n": np.nan if withheld[gi] else float(base),
-                         "share": np.nan if hide or not base else 100.0 * k / base,
-                         "ci_low": np.nan if hide else 100.0 * low,
-                         "ci_high": np.nan if hide else 100.0 * high,
-                         "suppressed": hide})
-    columns = split + [f"{c}_label" for c in split] + ["category", "category_label", "n", "base_n", "share",
-                                                         "ci_low", "ci_high", "suppressed"]
-    out = pd.DataFrame(rows, columns=columns)
+            hide = bool(cell_hidden[gi, j])
+            out_rows.append({**codes, **labels, "category": cat, "category_label": code_label(query.measure, cat, lang),
+                             "n": cells[gi, j], "base_n": bases[gi], "share": shares[gi, j],
+                             "ci_low": np.nan if hide else 100.0 * low[gi, j],
+                             "ci_high": np.nan if hide else 100.0 * high[gi, j], "suppressed": hide})
+    columns = split + [f"{col}_label" for col in split] + ["category", "category_label", "n", "base_n", "share",
+                                                             "ci_low", "ci_high", "suppressed"]
+    out = pd.DataFrame(out_rows, columns=columns)
     out["suppressed"] = out["suppressed"].astype(bool)
 
-    test = _test(split, counts, bases, cells, base_hidden)
-    result = Result(query, out, None if base_hidden else base_total, base_hidden, test, {})
-    result.labels = _labels(result, cube)
+    test = _test(split, cells, bases, cell_hidden, flat_counts[:, -1], bool(base_hidden))
+    result = Result(query, out, None if base_hidden else int(base_total), bool(base_hidden), test, {})
+    result.labels = _labels(result, c)
     return result
 
 
-def _test(split, counts, bases, cells, base_hidden) -> TestResult | None:
-    if not split or len(counts) < 2:
+def _test(split, cells, bases, hidden, true_bases, base_hidden) -> TestResult | None:
+    """The test of the groups that have people, on the published counts; withheld if one is hidden."""
+    if not split or len(cells) < 2:
         return None
     if base_hidden:
         return TestResult("withheld", np.nan, np.nan)
-    tested = bases > 0
+    tested = true_bases > 0
     if tested.sum() < 2:
         return None
-    if cells[tested].any():
+    if hidden[tested].any():
         return TestResult("withheld", np.nan, np.nan)
-    return independence_test(counts[tested])
+    return independence_test(cells[tested].astype(np.int64))
 
 
-def _labels(result: Result, cube: Cube) -> dict:
+def _labels(result: Result, cube: Coded) -> dict:
     q = result.query
     lang = q.lang
     measure = i18n.variable_label(q.measure, lang)
@@ -136,10 +126,10 @@ def _labels(result: Result, cube: Cube) -> dict:
         "title": measure + (" — " + "; ".join(filters) if filters else ""),
         "filters": filters,
         "split": {col: i18n.variable_label(col, lang) for col in q.split},
-        "categories": {cat: code_label(q.measure, cat, lang) for cat in cube.categories},
+        "categories": {cat: code_label(q.measure, cat, lang) for cat in cube.domain[q.measure]},
         "groups": {col: {code: code_label(col, code, lang) for code in cube.domain[col]} for col in q.split},
         "base": base,
-        "test": i18n.describe_test(result.test, lang),
+        "test": i18n.describe_test(result.test, lang, q.threshold),
         "suppressed": suppressed,
         "note": i18n.text("suppressed_note", lang, threshold=q.threshold) if any_hidden else None,
         "columns": {"category": i18n.text("category", lang), "n": "n", "base_n": i18n.text("base_n", lang),

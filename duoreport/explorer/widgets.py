@@ -38,7 +38,7 @@ from .. import i18n
 from ..settings import DEFAULT_DATA, DEFAULT_THRESHOLD
 from . import export, model
 from .query import code_label, explore
-from .protection import cube_for
+from .protection import dimension_domains
 
 ALL = "__all__"  # filter value: no filter on this dimension
 NONE = "__none__"  # split value: no split
@@ -133,8 +133,7 @@ def filter_options(column: str, values, lang: str) -> list:
 
 def dimension_values(mentees, threshold: int = DEFAULT_THRESHOLD) -> dict:
     """dimension -> its values, in the order (and with the extra values) the explorer uses."""
-    cube = cube_for(mentees, model.MEASURES[0][0], threshold)  # the explorer's own domains
-    return {col: cube.domain[col] for col in cube.dims}
+    return dimension_domains(mentees)
 
 
 def _cell(value, lang: str, kind: str, hidden_text: str) -> str:

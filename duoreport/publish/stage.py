@@ -34,7 +34,7 @@ from ..explorer.cube import build_cube, chart_permalink, cube_json
 from ..report.claims import Facts, apply_claims, load_claims
 from ..report.inventory import CHAPTERS
 from ..report.render import pipe_table
-from ..settings import BOOK_DIR, LANGUAGES, REPO_ROOT
+from ..settings import BOOK_DIR, DEFAULT_THRESHOLD, LANGUAGES, REPO_ROOT
 from .editions import code_hash
 
 LANGS = LANGUAGES
@@ -127,16 +127,24 @@ def provenance_block(info: dict, lang: str) -> str:
 def audit_markdown(audit: pd.DataFrame, decisions: pd.DataFrame, lang: str) -> str:
     t = lambda key: i18n.text(key, lang)  # noqa: E731
 
-    def num(x):
-        return "" if pd.isna(x) else i18n.format_number(x, lang, 2).rstrip("0").rstrip(",")
+    hidden = i18n.text("suppressed", lang, threshold=DEFAULT_THRESHOLD)
 
+    def num(x, decimals=2, missing=""):
+        return missing if pd.isna(x) else i18n.format_number(x, lang, decimals).rstrip("0").rstrip(",")
+
+    def precision(published) -> int:
+        """The report's precision: as many decimals as the report printed (49 -> 0, 65.77 -> 2)."""
+        text = repr(float(published)).rstrip("0").rstrip(".")
+        return len(text.split(".")[1]) if "." in text else 0
+
+    digits = [precision(v) for v in audit["published"]]
     table = pd.DataFrame({
         "id": [f"`{i}`" for i in audit["id"]],
         t("published"): [num(v) for v in audit["published"]],
-        t("recomputed"): [num(v) for v in audit["recomputed"]],
-        t("difference"): [num(v) for v in audit["difference"]],
+        t("recomputed"): [num(v, d, hidden) for v, d in zip(audit["recomputed"], digits)],
+        t("difference"): [num(v, d) for v, d in zip(audit["difference"], digits)],
         t("tolerance"): [num(v) for v in audit["tolerance"]],
-        t("base_n"): [i18n.format_count(int(n), lang) for n in audit["base_n"]],
+        t("base_n"): [hidden if pd.isna(n) else i18n.format_count(int(n), lang) for n in audit["base_n"]],
         t("within_tolerance"): [t("yes") if ok else t("no") for ok in audit["within_tolerance"]],
         t("status"): [t("status_" + s) for s in audit["status"]],
     })
@@ -261,7 +269,7 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
 
     charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
     ds = load_dataset(data_dir)
-    audit = run_audit(ds)
+    audit = run_audit(ds, threshold=DEFAULT_THRESHOLD)  # protected values only, like every page
     # the explorer page's data: suppressed views only (duoreport.explorer.cube), never microdata
     # rebuilt only when the data or the code changed (the cube takes several seconds)
     key = f"{ds.data_hash}:{code_hash()}"

@@ -17,9 +17,8 @@ import pandas as pd
 from .. import i18n
 from ..data import contract as C
 from ..data import reference
-from ..stats.disclosure import suppress
-from ..stats.shares import (TestResult, crosstab_counts, difference_in_proportions, independence_test, share_table,
-                            wilson_interval)
+from ..stats.disclosure import protect
+from ..stats.shares import TestResult, difference_in_proportions, independence_test, share_table
 
 
 @dataclass
@@ -52,7 +51,7 @@ def distribution(view: str, variable: str, code_list: str, categories=None, filt
         if filt:
             df = df.query(filt, engine="python")
         cats = list(categories) if categories is not None else None
-        table = suppress(share_table(df, variable, categories=cats), threshold=ed.threshold)
+        table = protect(share_table(df, variable, categories=cats), threshold=ed.threshold)
         return ChartData(_labelled(ed, table, code_list), variable=variable)
     return build
 
@@ -61,7 +60,8 @@ def by_group(view: str, variable: str, code_list: str, group: str, group_list: s
              groups=None, filt: str | None = None, only=None):
     """Shares of a variable within groups; bars per group, one series per category.
 
-    ``only`` keeps a single category (e.g. True for yes/no variables) after suppression.
+    ``only`` keeps a single category (e.g. True for yes/no variables) after protection; the
+    test of the difference between the groups is computed on the published counts.
     """
     def build(ed) -> ChartData:
         df = frame(ed, view)
@@ -74,11 +74,8 @@ def by_group(view: str, variable: str, code_list: str, group: str, group_list: s
         if groups is not None:
             order = {g: i for i, g in enumerate(groups)}
             raw = raw.sort_values(group, key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-        table = suppress(raw, by=[group], threshold=ed.threshold)
-        withheld = table.groupby(group, sort=False)["base_n"].apply(lambda s: s.isna().all())
-        counts = crosstab_counts(raw, group)
-        counts = counts.loc[[g for g in counts.index if not withheld.get(g, True)]]
-        test = guarded_test(counts, table, group)
+        table = protect(raw, threshold=ed.threshold)
+        test = guarded_test(published_counts(table, group), table, group)
         table["label"] = [ed.label(group_list, g) for g in table[group]]
         table["series"] = [ed.label(code_list, c) for c in table["category"]]
         if only is not None:
@@ -88,11 +85,18 @@ def by_group(view: str, variable: str, code_list: str, group: str, group_list: s
     return build
 
 
-def guarded_test(counts: pd.DataFrame, table: pd.DataFrame, group: str):
-    """The independence test, unless a suppressed cell enters it.
+def published_counts(table: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Groups x categories of the published counts, for the groups whose base is published."""
+    shown = table[table["base_n"].notna()]
+    return shown.pivot_table(index=group, columns="category", values="n", aggfunc="sum", fill_value=0,
+                             sort=False)
 
-    A test statistic is a function of every cell, so publishing it next to suppressed
-    cells could let a reader solve for them; such a test is withheld.
+
+def guarded_test(counts: pd.DataFrame, table: pd.DataFrame, group: str):
+    """The independence test of the published counts, unless a protected cell enters it.
+
+    A test statistic is a function of every cell, so publishing it next to hidden cells
+    could narrow them down; such a test is withheld.
     """
     if len(counts) < 2:
         return None
@@ -114,23 +118,28 @@ def several_flags(view: str, columns, filt: str | None = None):
             t = t[t["category"] == True]  # noqa: E712
             parts.append(t.assign(category=col))
         table = pd.concat(parts, ignore_index=True)
-        table = suppress(table.assign(flag=table["category"]), by=["flag"], threshold=ed.threshold)
+        table = protect(table, threshold=ed.threshold)
         table["label"] = [i18n.variable_label(c, ed.lang) for c in table["category"]]
         return ChartData(table)
     return build
 
 
-def respondent_shares(units: pd.Series, answers: pd.DataFrame, key: str, column: str, categories) -> pd.DataFrame:
-    """Share of respondents naming each category of a multi-answer question (Wilson intervals)."""
-    answers = answers[answers[key].isin(set(units))]
-    base = units.nunique()
-    counts = answers.groupby(column)[key].nunique()
+def respondent_shares(units: pd.DataFrame, answers: pd.DataFrame, key: str, column: str, categories) -> pd.DataFrame:
+    """Respondents naming each category of a multi-answer question, with the record keys of the cells.
+
+    ``units``: the respondents (column ``key`` and their record key ``rkey``); ``answers``: one
+    row per (respondent, answer). The result is a share table ready for :func:`protect`.
+    """
+    units = units.drop_duplicates(key)
+    named = answers[answers[key].isin(set(units[key]))].drop_duplicates([key, column])
+    named = named[[key, column]].merge(units[[key, "rkey"]], on=key)
+    cells = named.groupby(column)["rkey"].agg(["size", "sum"])
+    base, base_key = len(units), int(units["rkey"].sum())
     rows = []
     for cat in categories:
-        k = int(counts.get(cat, 0))
-        lo, hi = wilson_interval(k, base)
-        rows.append({"category": cat, "n": k, "base_n": base, "share": 100 * k / base if base else np.nan,
-                     "ci_low": 100 * lo, "ci_high": 100 * hi})
+        k, k_key = (int(cells.at[cat, "size"]), int(cells.at[cat, "sum"])) if cat in cells.index else (0, 0)
+        rows.append({"category": cat, "n": k, "base_n": base, "share": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                     "n_key": k_key, "base_key": base_key})
     return pd.DataFrame(rows)
 
 
@@ -140,10 +149,10 @@ def multi_answer(sources):
     ``sources``: list of (series code, units view, unit key, answers view, answer column).
     """
     def build(ed) -> ChartData:
-        parts = [respondent_shares(ed.views[units_view][key], ed.views[answers_view], key, column, C.OBSTACLES)
+        parts = [respondent_shares(ed.views[units_view], ed.views[answers_view], key, column, C.OBSTACLES)
                  .assign(source=code)
                  for code, units_view, key, answers_view, column in sources if units_view in ed.views]
-        table = suppress(pd.concat(parts, ignore_index=True), by=["source"], threshold=ed.threshold)
+        table = protect(pd.concat(parts, ignore_index=True), threshold=ed.threshold)
         table["label"] = [ed.label("obstacle", c) for c in table["category"]]
         table["series"] = [i18n.text(f"series_{s}", ed.lang) for s in table["source"]]
         return ChartData(table, hue_col="series" if len(parts) > 1 else None, group="source")
@@ -151,9 +160,9 @@ def multi_answer(sources):
 
 
 def expectations_top3(ed) -> ChartData:
-    table = respondent_shares(ed.views["mentees"]["mentee_id"], ed.views["expectations"], "mentee_id",
+    table = respondent_shares(ed.views["mentees"], ed.views["expectations"], "mentee_id",
                               "expectation", C.EXPECTATIONS)
-    table = suppress(table.assign(g="all"), by=["g"], threshold=ed.threshold)
+    table = protect(table, threshold=ed.threshold)
     table = table.sort_values("share", ascending=False, kind="stable", na_position="last")
     return ChartData(_labelled(ed, table, "expectation"))
 
@@ -163,12 +172,15 @@ def social_problems(ed) -> ChartData:
     if "mentor_survey_problems" not in ed.views:
         return ChartData(pd.DataFrame())
     table = share_table(ed.views["mentor_survey_problems"], "problem", categories=list(C.SOCIAL_PROBLEMS))
-    table = suppress(table, threshold=ed.threshold)
+    table = protect(table, threshold=ed.threshold)
     return ChartData(_labelled(ed, table, "social_problem"))
 
 
 def sib_comparison(ed) -> ChartData:
-    """DUO cohorts against the control group, per cohort and pooled, with differences."""
+    """DUO cohorts against the control group, per cohort and pooled, with differences.
+
+    Shares, differences, intervals and tests all come from the published (protected) counts.
+    """
     if "sib_participants" not in ed.views or "sib_control_units" not in ed.views:
         return ChartData(pd.DataFrame())
     duo = ed.views["sib_participants"]
@@ -176,29 +188,27 @@ def sib_comparison(ed) -> ChartData:
     rows, diffs = [], []
     cohorts = sorted(set(duo["cohort"].dropna().astype(int)) & set(ctl["cohort"].dropna().astype(int)))
     for cohort in cohorts + (["pooled"] if len(cohorts) > 1 else []):
-        d = duo if cohort == "pooled" else duo[duo["cohort"] == cohort]
-        c = ctl if cohort == "pooled" else ctl[ctl["cohort"] == cohort]
-        k1, n1 = int(d["employed_within_1y"].sum()), len(d)
-        k2, n2 = int(c["employed_within_1y"].sum()), len(c)
-        for group, k, n in (("duo", k1, n1), ("control", k2, n2)):
-            t = share_table(pd.DataFrame({"e": [True] * k + [False] * (n - k)}), "e", categories=[True, False])
-            t = t[t["category"] == True].assign(cohort=str(cohort), group=group)  # noqa: E712
-            rows.append(t)
-        diff = difference_in_proportions(k1, n1, k2, n2)
-        diffs.append({"cohort": str(cohort), "duo_n": n1, "duo_k": k1, "control_n": n2, "control_k": k2,
-                      "difference": diff.estimate, "ci_low": diff.ci_low, "ci_high": diff.ci_high,
-                      "test": diff.test.method, "p_value": diff.test.p_value})
+        published = {}
+        for group, units in (("duo", duo), ("control", ctl)):
+            part = units if cohort == "pooled" else units[units["cohort"] == cohort]
+            t = protect(share_table(part, "employed_within_1y", categories=[True, False]), threshold=ed.threshold)
+            published[group] = t
+            rows.append(t[t["category"] == True].assign(cohort=str(cohort), group=group))  # noqa: E712
+        (k1, f1, n1), (k2, f2, n2) = [(t["n"].iloc[0], t["n"].iloc[1], t["base_n"].iloc[0])
+                                      for t in (published["duo"], published["control"])]
+        shown = not any(t["suppressed"].any() for t in published.values())
+        diff = difference_in_proportions(int(min(k1, n1)), int(n1), int(min(k2, n2)), int(n2)) if shown else None
+        diffs.append({"cohort": str(cohort), "duo_n": n1, "control_n": n2,
+                      "difference": diff.estimate if diff else np.nan, "ci_low": diff.ci_low if diff else np.nan,
+                      "ci_high": diff.ci_high if diff else np.nan, "test": diff.test.method if diff else "withheld",
+                      "p_value": diff.test.p_value if diff else np.nan})
     if not rows:
         return ChartData(pd.DataFrame())
     table = pd.concat(rows, ignore_index=True)
-    table = suppress(table.assign(key=table["cohort"] + "_" + table["group"]), by=["key"], threshold=ed.threshold)
+    table["key"] = table["cohort"] + "_" + table["group"]
     table["label"] = [ed.t("pooled") if c == "pooled" else f"{ed.t('cohort')} {c}" for c in table["cohort"]]
     table["series"] = [ed.label("sib_group", g) for g in table["group"]]
-    extra = pd.DataFrame(diffs)
-    small = (extra[["duo_k", "control_k"]] < ed.threshold).any(axis=1) | (
-        (extra["duo_n"] - extra["duo_k"]) < ed.threshold) | ((extra["control_n"] - extra["control_k"]) < ed.threshold)
-    extra.loc[small, ["difference", "ci_low", "ci_high", "p_value"]] = np.nan
-    return ChartData(table, hue_col="series", extra=extra.drop(columns=["duo_k", "control_k"]), group="key")
+    return ChartData(table, hue_col="series", extra=pd.DataFrame(diffs), group="key")
 
 
 def context_chart(chart: str, series_from: str, label_from: str, indicator_list: str | None = None):
@@ -244,8 +254,8 @@ def gender_against_baseline(ed) -> ChartData:
 def followups_long(views) -> pd.DataFrame:
     """One row per mentee and follow-up moment (6 and 18 months) with the status then."""
     m = views["mentees"]
-    return pd.concat([pd.DataFrame({"followup": 6, "status": m["outcome_6m"]}),
-                      pd.DataFrame({"followup": 18, "status": m["outcome_18m"]})], ignore_index=True)
+    return pd.concat([pd.DataFrame({"followup": 6, "status": m["outcome_6m"], "rkey": m["rkey"]}),
+                      pd.DataFrame({"followup": 18, "status": m["outcome_18m"], "rkey": m["rkey"]})], ignore_index=True)
 
 
 outcomes_6_18 = by_group(followups_long, "status", "outcome", "followup", "followup_months", C.OUTCOME_STATUSES, [6, 18])
@@ -282,8 +292,8 @@ def nationality_groups(ed) -> ChartData:
 
 def top_countries(ed, top: int = 12) -> ChartData:
     m = ed.views["mentees"]
-    table = share_table(m, "origin_country")
-    table = table.sort_values(["n", "category"], ascending=[False, True], kind="stable").head(top)
-    table = suppress(table.assign(g="all"), by=["g"], threshold=ed.threshold)
+    table = protect(share_table(m, "origin_country"), threshold=ed.threshold)
+    # the order a reader sees is the order of the published counts
+    table = table.sort_values(["n", "category"], ascending=[False, True], kind="stable", na_position="last").head(top)
     table["label"] = [i18n.country_label(c, ed.lang) for c in table["category"]]
     return ChartData(table)

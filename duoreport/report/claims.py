@@ -78,7 +78,6 @@ class Facts:
     numbers: dict                      # figure id -> {"value", "base_n", "shown"}
     charts: dict                       # chart id -> {"cells": [...], "test": {...} | None, "extra": [...] | None}
     scope: dict                        # period_start, period_end, years, antennas, year, antenna, synthetic
-    suppressed_text: str               # how a protected key number reads
     context_values: dict = field(default_factory=dict)
 
     @classmethod
@@ -98,7 +97,7 @@ class Facts:
                 break
         ctx = reference.labour_market()
         context_values = dict(zip(ctx["id"], ctx["value"].astype(float)))
-        return cls(numbers, charts, scope, i18n.text("suppressed", lang), context_values)
+        return cls(numbers, charts, scope, context_values)
 
     # -- the functions of the expression language (docs/claims.md) --
 
@@ -106,7 +105,7 @@ class Facts:
         entry = self.numbers.get(fig_id)
         if entry is None:
             raise ClaimError(f"unknown key number {fig_id!r} (data/published/figures.csv)")
-        if entry.get("value") is None or entry.get("shown") == self.suppressed_text:
+        if entry.get("value") is None:  # protected
             return None
         return float(entry["value"])
 

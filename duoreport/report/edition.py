@@ -19,25 +19,11 @@ from ..data import reference
 from ..data.loading import load_dataset
 from ..data.views import build_views
 from ..settings import DEFAULT_DATA, DEFAULT_THRESHOLD
-from ..stats.figures import recompute
+from ..stats.figures import recompute_published
 from .builders import ChartData
 from .inventory import CHARTS_BY_ID, chapter_charts
 
 ALL = "all"
-
-
-def hidden_cells(data: ChartData) -> set:
-    """The (variable, category) cells a chart hides (lower-case category codes)."""
-    cells = set()
-    if data.table.empty or "suppressed" not in data.table or data.source == "context":
-        return cells
-    for row in data.table[data.table["suppressed"]].itertuples(index=False):
-        category = str(row.category).lower()
-        if data.variable:
-            cells.add((data.variable, category))
-        else:  # one yes/no column per row: the row's category names the column
-            cells.update({(row.category, "true"), (row.category, "false")})
-    return cells
 
 
 @dataclass
@@ -103,26 +89,23 @@ class Edition:
     def chart_data(self, chart_id: str) -> ChartData:
         return self.chapter_data(CHARTS_BY_ID[chart_id].chapter)[chart_id]
 
-    def suppressed_cells(self, chapter: str) -> frozenset:
-        """The (variable, category) cells that the chapter's charts hide."""
-        cells = set()
-        for data in self.chapter_data(chapter).values():
-            cells |= hidden_cells(data)
-        return frozenset(cells)
-
     def key_numbers(self, chapter: str) -> dict:
-        """The chapter's published figures recomputed on this edition: id -> (value, base_n, shown)."""
+        """The chapter's published figures on this edition: id -> (value, base_n, shown text).
+
+        Values come from protected counts only (:func:`duoreport.stats.figures.recompute_published`),
+        the same cell-key noise as the charts that show the same cells; a hidden value is NaN and
+        reads "fewer than ten people" in the page's language.
+        """
         if chapter == "context":
             return self.context_numbers()
         figures = reference.published_figures()
         chapters = {chapter, "method"} if chapter == "profile" else {chapter}
-        hidden = self.suppressed_cells(chapter)
         out = {}
         for fig in figures[figures["chapter"].isin(chapters)].to_dict("records"):
             if fig["view"] not in self.views:
                 continue
-            value, base = recompute(fig, self.views)
-            out[fig["id"]] = (value, base, self.format_figure(fig, value, base, hidden))
+            value, base, hidden = recompute_published(fig, self.views, self.threshold)
+            out[fig["id"]] = (value, base, self.format_figure(fig, value, hidden))
         return out
 
     def context_numbers(self) -> dict:
@@ -140,26 +123,13 @@ class Edition:
             out[row["id"]] = (value, 0, shown)
         return out
 
-    def format_figure(self, fig: dict, value: float, base: int, hidden: frozenset = frozenset()) -> str:
-        if np.isnan(value):
-            return self.t("suppressed")
-        unit = fig["unit"]
-        if unit == "rank":
+    def format_figure(self, fig: dict, value: float, hidden: bool) -> str:
+        """A key number as the prose shows it (house style: whole percentages, protected in words)."""
+        if hidden or np.isnan(value):
+            return self.t("suppressed_prose", threshold_words=i18n.spell_number(self.threshold, self.lang))
+        if fig["unit"] in ("rank", "count", "count_min"):
             return i18n.format_count(int(value), self.lang)
-        if unit in ("count", "count_min"):
-            if value < self.threshold:
-                return self.t("suppressed")
-            return i18n.format_count(int(value), self.lang)
-        k = round(value * base / 100)
-        if base < self.threshold or k < self.threshold or base - k < self.threshold:
-            return self.t("suppressed")
-        # a number the prose shows must not reveal a cell that a chart suppressed
-        if any((fig["variable"], c.lower()) in hidden for c in fig["category"].split("|")):
-            return self.t("suppressed")
-        decimals = 2 if not float(fig["value"]).is_integer() and fig["value"] * 100 % 100 else 0
-        return i18n.format_percent(value, self.lang, decimals)
-
-
+        return i18n.format_percent(value, self.lang, 0)
 
 
 def restrict(views: dict, year, antenna) -> dict:

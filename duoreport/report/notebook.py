@@ -192,7 +192,7 @@ def glue_key_numbers(ed: Edition, chapter: str, output_dir: str | Path | None = 
     if output_dir:
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        payload = {k: {"value": None if np.isnan(v) else v, "base_n": b, "shown": s} for k, (v, b, s) in numbers.items()}
+        payload = {k: {"value": _plain(v), "base_n": _plain(b), "shown": s} for k, (v, b, s) in numbers.items()}
         (out / f"{chapter}_numbers.json").write_text(json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                                                       encoding="utf-8")
     return numbers

@@ -75,7 +75,7 @@ def render_chart(ed: Edition, chart_id: str) -> RenderedChart:
             data.table, data.label_col, title, hue_col=data.hue_col,
             suppressed_label=ed.t("suppressed"), intervals=data.intervals)
         table = format_table(ed, data.table, data.hue_col, data.source)
-    test_text = i18n.describe_test(data.test, ed.lang)
+    test_text = i18n.describe_test(data.test, ed.lang, ed.threshold)
     if data.source == "context":
         source = ed.t("source_context")
         base = ""

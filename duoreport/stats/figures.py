@@ -55,3 +55,42 @@ def holds(unit: str, published: float, recomputed: float, tolerance: float) -> b
     if unit == "percent_min":
         return recomputed >= published
     return abs(recomputed - published) <= tolerance + 1e-9
+
+
+def recompute_published(fig, views: dict, threshold: int):
+    """The figure as the book may publish it: (value, base, hidden), from protected counts only.
+
+    Counts and bases go through the cell-key method (:mod:`duoreport.stats.disclosure`), so a
+    percentage here is the same as in the chart that shows the same cell; a rank is the rank
+    of the published count among the published counts of the other categories. ``hidden``
+    is True when a count the figure needs is under the threshold (value and base are NaN).
+    """
+    from .disclosure import protect_counts, protected_share
+
+    if fig["view"] not in views:
+        return np.nan, np.nan, True
+    base = base_rows(fig, views)
+    keys = base["rkey"].to_numpy(dtype=np.int64) if "rkey" in base else np.zeros(len(base), dtype=np.int64)
+    unit, var, cat = fig["unit"], fig["variable"], fig["category"]
+    if unit in ("count", "count_min") and not var:
+        (n,), (hidden,) = protect_counts([len(base)], [keys.sum()], threshold)
+        return (np.nan, np.nan, True) if hidden else (n, n, False)
+    known = base[var].notna().to_numpy()
+    match = np.zeros(len(base), dtype=bool)
+    match[known] = _matches(base.loc[known, var], cat).to_numpy()
+    if unit == "rank":
+        values = base.loc[known, var].astype(str)
+        sums = pd.DataFrame({"v": values, "k": keys[known]}).groupby("v")["k"].agg(["size", "sum"])
+        published, hidden = protect_counts(sums["size"].to_numpy(), sums["sum"].to_numpy(), threshold)
+        counts = dict(zip(sums.index, published))
+        own = counts.get(cat, np.nan)
+        if np.isnan(own):
+            return np.nan, np.nan, True
+        return float(1 + sum(1 for v in counts.values() if not np.isnan(v) and v > own)), np.nan, False
+    (k, b), (k_hidden, b_hidden) = protect_counts([match.sum(), known.sum()], [keys[match].sum(), keys[known].sum()],
+                                                  threshold)
+    if unit in ("count", "count_min"):
+        return (np.nan, np.nan, True) if k_hidden else (k, b, False)
+    if k_hidden or b_hidden:
+        return np.nan, np.nan, True
+    return float(protected_share(k, b)), b, False

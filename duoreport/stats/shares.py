@@ -26,31 +26,64 @@ def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple:
     return (float(ci.low), float(ci.high))
 
 
+def wilson_intervals(k, n, confidence: float = CONFIDENCE) -> tuple:
+    """Wilson intervals (fractions) for arrays of counts; NaN where n is 0 (scipy, once per distinct pair)."""
+    k = np.asarray(k, dtype=np.int64).ravel()
+    n = np.asarray(n, dtype=np.int64).ravel()
+    low, high = np.full(len(k), np.nan), np.full(len(k), np.nan)
+    pairs = {}
+    for i, pair in enumerate(zip(k.tolist(), n.tolist())):
+        if pair[1] > 0:
+            if pair not in pairs:
+                pairs[pair] = wilson_interval(min(pair), pair[1], confidence)
+            low[i], high[i] = pairs[pair]
+    return low, high
+
+
 def share_table(df: pd.DataFrame, variable: str, by=(), categories=None) -> pd.DataFrame:
     """Tidy table of shares: one row per group and category.
 
     Columns: the ``by`` columns, ``category``, ``n`` (count), ``base_n`` (group size with a
-    known value), ``share`` (percent), ``ci_low`` and ``ci_high`` (percent).
-    Rows with a missing ``variable`` are left out of the base.
+    known value), ``share`` (percent), ``ci_low`` and ``ci_high`` (percent); with a record-key
+    column ``rkey`` in ``df`` also ``n_key`` and ``base_key``, the sums of the record keys of
+    each cell and group, which disclosure control turns into published counts
+    (:func:`duoreport.stats.disclosure.protect`).
+    Rows with a missing ``variable`` are left out of the base. Groups are the observed
+    combinations of the ``by`` columns, in sorted order; every category is listed in each.
     """
     by = list(by)
     data = df[df[variable].notna()]
+    keyed = "rkey" in data.columns
     values = data[variable].astype(object)
     if categories is None:
         categories = sorted(values.unique(), key=str)
-    groups = [((), data)] if not by else list(data.groupby(by, sort=True, observed=True))
+    categories = list(categories)
+    frame = pd.DataFrame({**{col: data[col] for col in by}, "_value": values,
+                          "_key": data["rkey"].astype(np.int64) if keyed else 0})
+    if by:
+        bases = frame.groupby(by, sort=True, observed=True, dropna=True)["_key"].agg(["size", "sum"])
+        groups = list(bases.index)
+        groups = [g if isinstance(g, tuple) else (g,) for g in groups]
+    else:
+        bases = pd.DataFrame({"size": [len(frame)], "sum": [int(frame["_key"].sum())]})
+        groups = [()]
+    cells = frame.groupby(by + ["_value"], sort=False, observed=True, dropna=True)["_key"].agg(["size", "sum"])
+    lookup = dict(zip(cells.index, zip(cells["size"].tolist(), cells["sum"].tolist())))
     rows = []
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        base = len(part)
-        counts = part[variable].astype(object).value_counts()
+    for gi, key in enumerate(groups):
+        base = int(bases["size"].iloc[gi])
+        base_key = int(bases["sum"].iloc[gi])
         for cat in categories:
-            k = int(counts.get(cat, 0))
-            low, high = wilson_interval(k, base)
-            rows.append({**dict(zip(by, key)), "category": cat, "n": k, "base_n": base,
-                         "share": 100.0 * k / base if base else np.nan,
-                         "ci_low": 100.0 * low, "ci_high": 100.0 * high})
-    return pd.DataFrame(rows, columns=by + ["category", "n", "base_n", "share", "ci_low", "ci_high"])
+            k, k_key = lookup.get(key + (cat,) if by else cat, (0, 0))
+            rows.append({**dict(zip(by, key)), "category": cat, "n": int(k), "base_n": base,
+                         "share": 100.0 * k / base if base else np.nan, "n_key": int(k_key), "base_key": base_key})
+    out = pd.DataFrame(rows, columns=by + ["category", "n", "base_n", "share", "n_key", "base_key"])
+    low, high = wilson_intervals(out["n"], out["base_n"])
+    out.insert(len(by) + 4, "ci_low", 100.0 * low)
+    out.insert(len(by) + 5, "ci_high", 100.0 * high)
+    if not keyed:
+        out = out.drop(columns=["n_key", "base_key"])
+    return out
 
 
 @dataclass(frozen=True)
@@ -83,11 +116,6 @@ def independence_test(table) -> TestResult:
     res = stats.chi2_contingency(observed, correction=False, method=method)
     dof = (observed.shape[0] - 1) * (observed.shape[1] - 1)
     return TestResult("chi2_permutation", float(res.statistic), float(res.pvalue), dof)
-
-
-def crosstab_counts(share: pd.DataFrame, group: str) -> pd.DataFrame:
-    """Counts table (groups x categories) from a share table."""
-    return share.pivot_table(index=group, columns="category", values="n", aggfunc="sum", fill_value=0)
 
 
 @dataclass(frozen=True)

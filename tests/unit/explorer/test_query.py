@@ -1,8 +1,9 @@
-"""The subgroup explorer against hand-made populations whose counts are known, and the
-differencing attacks a reader could try with many queries.
+"""The subgroup explorer against hand-made populations whose true counts are known.
 
-Expected shares, intervals and test statistics are worked out here with plain ``math``;
-which cells must be hidden is derived by hand in the comments of each test.
+Every count the explorer shows goes through the cell-key method: hidden exactly when the true
+count is under the threshold, otherwise within 5 of the true count, and the same number for the
+same set of people in every view. Shares, intervals and test statistics are worked out here with
+plain ``math`` from the published counts; the explorer never produces its own expectation.
 """
 
 import csv
@@ -16,8 +17,7 @@ import pytest
 
 from duoreport import explorer as E
 from duoreport.explorer import Query, explore, figure, population, to_csv, to_png
-from duoreport.stats.disclosure import suppress
-from duoreport.stats.shares import share_table
+from duoreport.data.keys import record_keys
 
 T = 10
 Z95 = 1.959963984540054  # standard normal quantile 0.975
@@ -56,6 +56,7 @@ def make_views(spec, columns):
         rows += [values] * count
     df = pd.DataFrame(rows, columns=columns)
     df.insert(0, "mentee_id", [f"m{i:03d}" for i in range(len(df))])
+    df["rkey"] = record_keys(df["mentee_id"], "mentee")
     return {"mentees": df}
 
 
@@ -77,85 +78,58 @@ def cell(result, **codes):
 KNOWN = "known"
 
 
+def people_of(mentees, measure, constraints, part):
+    """The ids a count describes: the constraints, and the measure's category (or "known")."""
+    mask = mentees[measure].notna() if part == KNOWN else (mentees[measure] == part)
+    for col, value in constraints:
+        mask &= (mentees[col] == value).fillna(False).astype(bool)
+    return frozenset(mentees.loc[mask, "mentee_id"])
+
+
 def published(result, mentees):
-    """Every count a result shows: {(constraints, part): (value, ids of the people counted)}."""
+    """Every count a result shows or hides: {people: (published value or None)} with the checks
+    of the method against the true count (hidden iff under 10, else within 5 of the truth)."""
     q = result.query
-    measure = mentees[q.measure]
     out = {}
 
-    def people(constraints, part):
-        mask = measure.notna() if part == KNOWN else (measure == part)
-        for col, value in constraints:
-            mask &= (mentees[col] == value).fillna(False).astype(bool)
-        return frozenset(mentees.loc[mask, "mentee_id"])
-
     def add(constraints, part, value):
-        key = (frozenset(constraints), part)
-        ids = people(constraints, part)
-        assert value == len(ids), (key, value, len(ids))  # a published count is the true count
-        out[key] = (int(value), ids)
+        ids = people_of(mentees, q.measure, constraints, part)
+        if len(ids) < T:
+            assert value is None or (isinstance(value, float) and math.isnan(value)), (constraints, part, value)
+            return
+        assert value is not None and not math.isnan(value), (constraints, part, len(ids))
+        assert value >= T and abs(value - len(ids)) <= 5, (constraints, part, value, len(ids))
+        out.setdefault(ids, set()).add(value)
 
     filters = tuple(q.filters.items())
-    if result.base_n is not None:
-        add(filters, KNOWN, result.base_n)
+    add(filters, KNOWN, result.base_n)
     for r in result.table.itertuples(index=False):
         constraints = filters + tuple((col, getattr(r, col)) for col in q.split)
-        if not r.suppressed:
-            add(constraints, r.category, r.n)
-        if not math.isnan(r.base_n):
-            add(constraints, KNOWN, r.base_n)
+        add(constraints, r.category, r.n)
+        add(constraints, KNOWN, r.base_n)
     return out
 
 
 def gather(results, mentees):
-    """The counts published by several views of one measure (what a reader collects)."""
-    assert len({r.query.measure for r in results}) == 1
+    """What a reader collects from many views: every set of people must carry ONE number."""
     counts = {}
     for r in results:
-        for key, value in published(r, mentees).items():
-            assert counts.get(key, value) == value  # one count, one value, in every view
-            counts[key] = value
+        for ids, values in published(r, mentees).items():
+            counts.setdefault(ids, set()).update(values)
+    for ids, values in counts.items():
+        assert len(values) == 1, f"{len(ids)} people published as {sorted(values)}"
     return counts
 
 
-def assert_no_small_difference(counts, t=T):
-    """G1: no two published counts whose people are nested differ by 1..t-1."""
-    items = list(counts.items())
-    for (ka, (va, ia)), (kb, (vb, ib)) in itertools.product(items, items):
-        if ia <= ib:
-            assert not 1 <= vb - va < t, f"{dict(kb[0])}/{kb[1]}={vb} minus {dict(ka[0])}/{ka[1]}={va}"
-
-
-def true_count(mentees, measure, constraints, part):
-    mask = mentees[measure].notna() if part == KNOWN else mentees[measure] == part
-    for col, value in constraints:
-        mask &= (mentees[col] == value).fillna(False).astype(bool)
-    return int(mask.sum())
-
-
-def assert_lines(counts, mentees, measure, dims, categories, max_dims, t=T):
-    """G2: along every line, the published parts leave 0, or >= t people in >= 2 unpublished
-    parts, under a published parent; under an unpublished parent, >= t people or no part."""
-    domains = {d: E.DIMENSION_CODES[d] for d in dims}
-    checked = 0
-    for k in range(max_dims):
-        for cols in itertools.combinations(dims, k):
-            for values in itertools.product(*[domains[c] for c in cols]):
-                base = tuple(zip(cols, values))
-                for part in list(categories) + [KNOWN]:
-                    lines = [[(frozenset(base + ((d, u),)), part) for u in domains[d]]
-                             for d in dims if d not in cols]
-                    if part == KNOWN:  # the categories of a base
-                        lines.append([(frozenset(base), c) for c in categories])
-                    for line in lines:
-                        hidden = [true_count(mentees, measure, key[0], key[1]) for key in line if key not in counts]
-                        mass = sum(hidden)
-                        if (frozenset(base), part) in counts:  # the remainder is seen, not its split
-                            assert mass == 0 or (mass >= t and len(hidden) >= 2), (base, part, line, hidden)
-                        else:
-                            assert mass >= t or len(hidden) == len(line), (base, part, line, hidden)
-                        checked += 1
-    assert checked > 0
+def check_cells(result):
+    """Shares and Wilson intervals are those of the published counts."""
+    for r in result.table.itertuples(index=False):
+        if r.suppressed:
+            assert math.isnan(r.n) and math.isnan(r.share) and math.isnan(r.ci_low)
+            continue
+        k = min(r.n, r.base_n)
+        assert r.share == pytest.approx(100 * k / r.base_n)
+        assert (r.ci_low, r.ci_high) == pytest.approx(wilson_pct(k, r.base_n), abs=1e-9)
 
 
 # --- hand-made populations --------------------------------------------------------------
@@ -226,30 +200,22 @@ def attack_views():
 
 def test_no_split_shares_and_base(shares_views):
     r = explore(shares_views, Query("outcome_6m"))
-    assert r.base_n == 138 and not r.base_suppressed  # 141 rows, 3 without a 6-month outcome
+    m = shares_views["mentees"]
+    assert abs(r.base_n - 138) <= 5 and not r.base_suppressed  # 141 rows, 3 without a 6-month outcome
     assert r.test is None
-    for cat, k in (("work", 50), ("training", 41), ("jobseeker", 47)):
-        c = cell(r, category=cat)
-        assert c["n"] == k and c["base_n"] == 138 and not c["suppressed"]
-        assert c["share"] == pytest.approx(100 * k / 138)
-        low, high = wilson_pct(k, 138)
-        assert c["ci_low"] == pytest.approx(low, abs=1e-9) and c["ci_high"] == pytest.approx(high, abs=1e-9)
+    published(r, m)
+    check_cells(r)
 
 
 def test_split_by_one_dimension(shares_views):
     r = explore(shares_views, Query("outcome_6m", ("gender",)))
-    expected = {"female": {"work": 22, "training": 21, "jobseeker": 26},
-                "male": {"work": 28, "training": 20, "jobseeker": 21}}
-    for g, cats in expected.items():
-        for cat, k in cats.items():
-            c = cell(r, gender=g, category=cat)
-            assert (c["n"], c["base_n"]) == (k, 69)
-            assert c["share"] == pytest.approx(100 * k / 69)
-            assert (c["ci_low"], c["ci_high"]) == pytest.approx(wilson_pct(k, 69))
+    m = shares_views["mentees"]
+    published(r, m)
+    check_cells(r)
     other = row(r, gender="other")  # every code is listed; nobody has it, so nothing is shown
     assert len(other) == 3 and other["suppressed"].all() and other[["n", "base_n", "share"]].isna().all().all()
-    table = [[22, 21, 26], [28, 20, 21]]
-    x2 = pearson_chi2(table)
+    table = [[cell(r, gender=g, category=c)["n"] for c in OUTCOMES] for g in ("female", "male")]
+    x2 = pearson_chi2(table)  # the test is the test of the published counts
     assert r.test.method == "chi2" and r.test.dof == 2
     assert r.test.statistic == pytest.approx(x2)
     assert r.test.p_value == pytest.approx(chi2_sf_even_dof(x2, 2))
@@ -257,24 +223,19 @@ def test_split_by_one_dimension(shares_views):
 
 def test_split_by_two_dimensions(shares_views):
     r = explore(shares_views, Query("outcome_6m", ("gender", "antenna")))
+    m = shares_views["mentees"]
     assert list(r.table.columns[:4]) == ["gender", "antenna", "gender_label", "antenna_label"]
     assert len(r.table) == 3 * 4 * 3  # every gender x antenna x category
-    groups = {("female", "brussels"): (12, 10, 14), ("female", "liege"): (10, 11, 12),
-              ("male", "brussels"): (15, 10, 11), ("male", "liege"): (13, 10, 10)}
-    for (g, a), ks in groups.items():
-        base = sum(ks)
-        for cat, k in zip(OUTCOMES, ks):
-            c = cell(r, gender=g, antenna=a, category=cat)
-            assert (c["n"], c["base_n"], bool(c["suppressed"])) == (k, base, False)
-            assert c["share"] == pytest.approx(100 * k / base)
-            assert (c["ci_low"], c["ci_high"]) == pytest.approx(wilson_pct(k, base))
+    published(r, m)
+    check_cells(r)
+    groups = [("female", "brussels"), ("female", "liege"), ("male", "brussels"), ("male", "liege")]
     empty = r.table[~r.table[["gender", "antenna"]].apply(tuple, axis=1).isin(groups)]
     assert empty["suppressed"].all() and empty["base_n"].isna().all()
-    x2 = pearson_chi2(list(groups.values()))
+    table = [[cell(r, gender=g, antenna=a, category=c)["n"] for c in OUTCOMES] for g, a in groups]
+    x2 = pearson_chi2(table)
     assert r.test.method == "chi2" and r.test.dof == 6
     assert r.test.statistic == pytest.approx(x2)
     assert r.test.p_value == pytest.approx(chi2_sf_even_dof(x2, 6))
-    assert r.base_n == 138
 
 
 def test_filter_selects_exactly_the_expected_rows(shares_views):
@@ -282,108 +243,49 @@ def test_filter_selects_exactly_the_expected_rows(shares_views):
     q = Query("outcome_6m", filters={"gender": "female", "antenna": "liege"})
     expected = set(m.loc[(m.gender == "female") & (m.antenna == "liege"), "mentee_id"])
     assert len(expected) == 33 and set(population(shares_views, q)["mentee_id"]) == expected
-    r = explore(shares_views, q)
-    assert r.base_n == 33
-    assert [cell(r, category=c)["n"] for c in OUTCOMES] == [10, 11, 12]
+    published(explore(shares_views, q), m)
     # people without a known outcome are outside the base: 38 women in Brussels, 36 counted
     q2 = Query("outcome_6m", filters={"gender": "female", "antenna": "brussels"})
     assert len(population(shares_views, q2)) == 36
-    assert explore(shares_views, q2).base_n == 36
+    assert abs(explore(shares_views, q2).base_n - 36) <= 5
 
 
-# --- suppression ------------------------------------------------------------------------
+# --- protection -------------------------------------------------------------------------
 
 
-def test_small_cell_and_secondary_suppression(small_views):
-    """By hand, with t = 10 (counts True/False): Brussels 15/20, Liège 12/14, Ghent 4/16.
-
-    Cell rule: Ghent True (4) is under 10; Ghent False (16) is the Ghent base (20) minus 4.
-    Line rule, "True" along antenna: the hidden part holds 4 people, so the smallest shown
-    part, Liège (12), is hidden too; "False" along antenna: Ghent (16) is the only hidden
-    part, so Liège (14) is hidden as well. Brussels is shown, the three bases are shown,
-    Antwerp (nobody) is withheld."""
+def test_a_small_cell_is_hidden_and_nothing_else(small_views):
+    """Brussels 15/20, Liège 12/14, Ghent 4/16 (has_children True/False): only Ghent's 4 is
+    under 10. No other cell is hidden to protect it: Ghent's base minus Ghent's 16 gives the
+    4 only to within ±10, as both carry their own noise."""
     r = explore(small_views, Query("has_children", ("antenna",)))
-    assert [cell(r, antenna="brussels", category=c)["n"] for c in (True, False)] == [15, 20]
-    for a in ("liege", "ghent", "antwerp"):
-        assert row(r, antenna=a)["suppressed"].all()
-    bases = {a: row(r, antenna=a)["base_n"].iloc[0] for a in ("brussels", "liege", "ghent")}
-    assert bases == {"brussels": 35, "liege": 26, "ghent": 20}
-    assert row(r, antenna="antwerp")["base_n"].isna().all()
-    assert r.base_n == 81
-    assert r.test.method == "withheld"
-    # secondary suppression: no group with people has exactly one hidden cell, no category
-    # exactly one hidden group among the groups with people
-    people = r.table[r.table["antenna"] != "antwerp"]
-    assert set(people.groupby("antenna")["suppressed"].sum()) <= {0, 2}
-    assert all(v != 1 for v in people.groupby("category")["suppressed"].sum())
-    # the same cells stay hidden when asked for one antenna at a time
-    for a, base in (("liege", 26), ("ghent", 20)):
-        one = explore(small_views, Query("has_children", filters={"antenna": a}))
-        assert one.base_n == base and one.table["suppressed"].all()
-    whole = explore(small_views, Query("has_children"))
-    assert [cell(whole, category=c)["n"] for c in (True, False)] == [31, 50]
-
-
-def test_single_view_suppression_would_leak_across_views(small_views):
-    """The book's per-table rule alone: Liège asked on its own shows 12 parents, and
-    31 (all) - 15 (Brussels) - 12 (Liège) = 4 parents in Ghent. The explorer never shows 12."""
     m = small_views["mentees"]
-    liege = suppress(share_table(m[m.antenna == "liege"], "has_children", categories=[True, False]))
-    assert liege.loc[liege["category"] == True, "n"].iloc[0] == 12  # noqa: E712
-    views = [explore(small_views, Query("has_children", split, filters))
-             for split, filters in [((), {}), (("antenna",), {})]
-             + [((), {"antenna": a}) for a in E.DIMENSION_CODES["antenna"]]]
+    hidden = r.table.loc[r.table["suppressed"] & (r.table["antenna"] != "antwerp"), ["antenna", "category"]]
+    assert hidden.apply(tuple, axis=1).tolist() == [("ghent", True)]
+    assert row(r, antenna="antwerp")["suppressed"].all() and row(r, antenna="antwerp")["base_n"].isna().all()
+    assert r.test.method == "withheld"  # a tested cell is hidden
+    counts = gather([r, explore(small_views, Query("has_children"))]
+                    + [explore(small_views, Query("has_children", filters={"antenna": a}))
+                       for a in ("brussels", "liege", "ghent")], m)
+    assert len(counts) >= 9
+
+
+def test_the_same_women_get_the_same_number_in_every_view(attack_views):
+    """25 women in Ghent: by a filter on both, by a split on antenna, by a split on gender."""
+    m = attack_views["mentees"]
+    views = [explore(attack_views, Query("outcome_6m", filters={"gender": "female", "antenna": "ghent"})),
+             explore(attack_views, Query("outcome_6m", ("antenna",), {"gender": "female"})),
+             explore(attack_views, Query("outcome_6m", ("gender",), {"antenna": "ghent"})),
+             explore(attack_views, Query("outcome_6m", ("gender", "antenna"))),
+             explore(attack_views, Query("outcome_6m", ("education_group",), {"gender": "female", "antenna": "ghent"}))]
     counts = gather(views, m)
-    shown_true = [v for (key, part), (v, _) in counts.items() if part is True and len(key) == 1]
-    assert 31 - sum(shown_true) not in range(1, T)
-    assert_no_small_difference(counts)
-
-
-def test_differencing_women_in_ghent(attack_views):
-    """25 women in Ghent, 7 with recognition pending (18 secondary). A reader compares
-    A = women in Ghent split by education, B = women in Ghent, B' = B + recognition pending."""
-    m = attack_views["mentees"]
-    base = {"gender": "female", "antenna": "ghent"}
-    a = explore(attack_views, Query("outcome_6m", ("education_group",), base))
-    b = explore(attack_views, Query("outcome_6m", filters=base))
-    b2 = explore(attack_views, Query("outcome_6m", filters={**base, "education_group": "recognition_pending"}))
-    b3 = explore(attack_views, Query("outcome_6m", filters={**base, "education_group": "secondary"}))
-    assert b.base_n == 25 and a.base_n == 25  # the 25 women may be shown: 45 women, 37 in Ghent
-    assert b2.base_suppressed and b3.base_suppressed  # 7, and 18 = 25 - 7
-    # what the per-view rule of the book would have shown: 25 and 18, hence 7
-    book = suppress(share_table(m[(m.gender == "female") & (m.antenna == "ghent") & (m.education_group == "secondary")],
-                                "outcome_6m", categories=list(OUTCOMES)))
-    assert book["base_n"].iloc[0] == 18
-    views = [a, b, b2, b3]
-    values = [v for v, _ in gather(views, m).values()]
-    assert values  # something is published
-    for x, y in itertools.product(values, values):  # any two published numbers of these views
-        assert not 1 <= x - y < T
-    assert_no_small_difference(gather(views, m))
-
-
-def test_differencing_split_by_antenna_against_filter_antenna(attack_views):
-    m = attack_views["mentees"]
-    split = explore(attack_views, Query("outcome_6m", ("antenna",), {"gender": "female"}))
-    filtered = [explore(attack_views, Query("outcome_6m", filters={"gender": "female", "antenna": a}))
-                for a in E.DIMENSION_CODES["antenna"]]
-    women = explore(attack_views, Query("outcome_6m", filters={"gender": "female"}))
-    assert (women.base_n, row(split, antenna="ghent")["base_n"].iloc[0], filtered[3].base_n) == (45, 25, 25)
-    counts = gather([split, women, *filtered], m)
-    assert_no_small_difference(counts)
-    # along the antenna line of every category: total minus the shown antennas
-    for part in list(OUTCOMES) + [KNOWN]:
-        parent = counts.get((frozenset({("gender", "female")}), part))
-        if parent is None:
-            continue
-        shown = sum(v for (key, p), (v, _) in counts.items() if p == part and len(key) == 2)
-        assert not 1 <= parent[0] - shown < T
+    women_ghent = people_of(m, "outcome_6m", (("gender", "female"), ("antenna", "ghent")), KNOWN)
+    assert len(women_ghent) == 25 and women_ghent in counts
 
 
 def test_every_query_of_the_hand_population(attack_views):
-    """All queries with up to three filters and two splits on the three dimensions of the
-    population: every count shown is >= 10, no two nested counts differ by 1..9 (G1), and
-    every line leaves 0 or >= 10 people in two or more hidden parts (G2)."""
+    """All queries with up to three filters and two splits on the three dimensions: every count
+    is hidden exactly when it is under 10, within 5 of the truth otherwise, and one set of people
+    has one number across all the views (differences of views give noise, not people)."""
     m = attack_views["mentees"]
     dims = ("gender", "antenna", "education_group")
     results = []
@@ -395,39 +297,10 @@ def test_every_query_of_the_hand_population(attack_views):
                     for split in itertools.combinations(rest, s):
                         results.append(explore(attack_views, Query("outcome_6m", split, dict(zip(fcols, values)))))
     counts = gather(results, m)
-    assert counts and all(v >= T for v, _ in counts.values())
-    assert (frozenset(), KNOWN) in counts and counts[(frozenset(), KNOWN)][0] == 68
-    assert_no_small_difference(counts)
-    assert_lines(counts, m, "outcome_6m", dims, OUTCOMES, max_dims=3)
-
-
-def test_differencing_through_a_tie_in_the_data():
-    """Every Belgian by birth or naturalised has reason of stay "not applicable": the
-    population of that reason (30) contains the 24 Belgians by birth, although no filter of
-    one query is a filter of the other; 30 - 24 would give the 6 naturalised Belgians.
-
-    By hand: the nationality line alone (24, 6, 20) would be satisfied by hiding the 6 and
-    the 20 foreigners (two hidden parts, 26 people); the cell rule finds that all 24 Belgians
-    by birth share reason "not applicable" and hides them (30 - 24 = 6)."""
-    views = make_views([(("belgian_by_birth", "not_applicable", False), 24),
-                        (("belgian_naturalised", "not_applicable", False), 6),
-                        (("foreign", "international_protection", False), 10),
-                        (("foreign", "family_reunification", False), 10)],
-                       ["nationality_status", "reason_of_stay", "has_children"])
-    m = views["mentees"]
-    reason = explore(views, Query("has_children", filters={"reason_of_stay": "not_applicable"}))
-    by_birth = explore(views, Query("has_children", filters={"nationality_status": "belgian_by_birth"}))
-    split = explore(views, Query("has_children", ("nationality_status",)))
-    assert reason.base_n == 30 and by_birth.base_suppressed
-    bases = split.table.groupby("nationality_status", sort=False)["base_n"].first()
-    assert bases.isna().tolist() == [True, True, False] and bases["foreign"] == 20
-    dims = ("nationality_status", "reason_of_stay")
-    results = [explore(views, Query("has_children", split, filters))
-               for filters in [{}] + [{d: v} for d in dims for v in E.DIMENSION_CODES[d]]
-               for split in [()] + [(d,) for d in dims if d not in filters]]
-    counts = gather(results, m)
-    assert_no_small_difference(counts)
-    assert_lines(counts, m, "has_children", dims, (True, False), max_dims=2)
+    everyone = people_of(m, "outcome_6m", (), KNOWN)
+    assert len(everyone) == 68 and everyone in counts
+    for r in results:
+        check_cells(r)
 
 
 def test_population_under_threshold_publishes_only_that(attack_views):
@@ -446,9 +319,6 @@ def test_population_under_threshold_publishes_only_that(attack_views):
         assert to_png(r).startswith(PNG_SIGNATURE)
 
 
-# --- labels and exports -------------------------------------------------------------------
-
-
 def test_labels_in_dutch_and_french(shares_views):
     nl = explore(shares_views, Query("outcome_6m", ("gender",), {"antenna": "liege"}, lang="nl"))
     fr = explore(shares_views, Query("outcome_6m", ("gender",), {"antenna": "liege"}, lang="fr"))
@@ -459,10 +329,12 @@ def test_labels_in_dutch_and_french(shares_views):
     assert nl.labels["split"] == {"gender": "Geslacht"} and fr.labels["split"] == {"gender": "Genre"}
     assert len(nl.labels["filters"]) == 1 and nl.labels["filters"][0].endswith(": Luik")
     assert fr.labels["filters"][0].endswith(": Liège")
-    assert nl.labels["suppressed"] == "onderdrukt" and fr.labels["suppressed"] == "masqué"
+    assert nl.labels["suppressed"] == fr.labels["suppressed"] == "<\u00a010"
     assert nl.labels["categories"]["jobseeker"] == "Werkzoekende"
     assert fr.labels["categories"]["jobseeker"] == "Demandeur d’emploi"
-    assert nl.labels["base"] == "basis n: 66" and fr.labels["base"] == "base n: 66"
+    shown = nl.labels["base"].split(": ")[1]
+    assert nl.labels["base"].startswith("basis n: ") and fr.labels["base"] == "base n: " + shown
+    assert abs(int(shown) - 66) <= 5
     yes = explore(shares_views, Query("outcome_6m", lang="fr"))
     assert yes.labels["test"] is None and yes.labels["title"] == "Résultat après 6 mois"
 
@@ -480,8 +352,10 @@ def test_to_csv_hides_small_counts(small_views):
         if x["suppressed"] == "True":
             assert x["n"] == x["share"] == x["ci_low"] == x["ci_high"] == ""
     brussels = [x for x in rows if x["antenna"] == "brussels" and x["category"] == "True"][0]
-    assert (brussels["n"], brussels["base_n"], brussels["share"]) == ("15", "35", str(round(100 * 15 / 35, 1)))
-    assert "4" not in {x["n"] for x in rows} and "16" not in {x["n"] for x in rows}
+    n, base = int(brussels["n"]), int(brussels["base_n"])
+    assert abs(n - 15) <= 5 and abs(base - 35) <= 5 and brussels["share"] == str(round(100 * min(n, base) / base, 1))
+    ghent = [x for x in rows if x["antenna"] == "ghent" and x["category"] == "True"][0]
+    assert ghent["n"] == "" and ghent["suppressed"] == "True"
 
 
 def test_to_png_and_figure(shares_views):
@@ -521,7 +395,7 @@ def test_filter_values(shares_views, synthetic_views):
         explore(shares_views, Query("outcome_6m", filters={"antenna": "namur"}))
     as_text = explore(synthetic_views, Query("outcome_6m", filters={"intake_year": "2016"}))  # from a widget
     as_int = explore(synthetic_views, Query("outcome_6m", filters={"intake_year": 2016}))
-    assert as_text.base_n == as_int.base_n == 326
+    assert as_text.base_n == as_int.base_n and abs(as_int.base_n - 326) <= 5
     assert as_text.table.equals(as_int.table)
 
 
@@ -555,11 +429,11 @@ def test_smoke_on_the_synthetic_default(synthetic_views):
         visible = t[~t["suppressed"]]
         assert (visible["n"] >= T).all() and (t["base_n"].dropna() >= T).all()
         assert r.base_n is None or r.base_n >= T
-        assert np.allclose(visible["share"], 100 * visible["n"] / visible["base_n"])
+        assert np.allclose(visible["share"], 100 * np.minimum(visible["n"], visible["base_n"]) / visible["base_n"])
         assert ((visible["ci_low"] <= visible["share"]) & (visible["share"] <= visible["ci_high"])).all()
         assert t.loc[t["suppressed"], ["n", "share"]].isna().all().all()
         assert to_csv(r)
-    assert results[0].base_n == int(m["outcome_6m"].notna().sum())
+    assert abs(results[0].base_n - int(m["outcome_6m"].notna().sum())) <= 5
     assert (~results[1].table["suppressed"]).any()  # not everything is hidden
     for measure in {q.measure for q in queries}:
-        assert_no_small_difference(gather([r for r in results if r.query.measure == measure], m))
+        gather([r for r in results if r.query.measure == measure], m)

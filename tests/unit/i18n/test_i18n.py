@@ -199,8 +199,14 @@ def test_ui_strings(lang):
 
 
 def test_ui_wording():
-    assert text("suppressed_note", "nl", threshold=10).count("10") == 2  # the threshold, and "10 of meer"
-    assert text("suppressed", "nl", threshold=10) == "onderdrukt"
+    # house style: a protected cell reads "< 10" in tables, "fewer than ten people" in sentences
+    assert text("suppressed", "nl", threshold=10) == text("suppressed", "fr", threshold=10) == "<\u00a010"
+    assert text("suppressed_prose", "nl", threshold_words="tien") == "minder dan tien personen"
+    assert text("suppressed_prose", "fr", threshold_words="dix") == "moins de dix personnes"
+    for lang in ("nl", "fr"):
+        note = text("suppressed_note", lang, threshold=7)
+        assert note.count("7") == 2 and "5" in note  # the threshold twice, the largest noise
+        assert "onderdrukt" not in note and "masqu" not in note
     assert text("ci95", "nl") == "95%-betrouwbaarheidsinterval"
     assert text("ci95", "fr") == f"intervalle de confiance à 95{NNBSP}%"
     assert text("percent_sign_spacing", "nl") == ""

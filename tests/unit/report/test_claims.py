@@ -27,11 +27,11 @@ def facts():
                        "extra": [{"cohort": "2015", "difference": 13.1, "p_value": 0.008},
                                  {"cohort": "2014", "difference": 4.0, "p_value": 0.4}]},
     }
-    numbers = {"prof_age_a18_19": {"value": 2.0, "base_n": 1333, "shown": SUPPRESSED},
+    numbers = {"prof_age_a18_19": {"value": None, "base_n": None, "shown": SUPPRESSED},
                "prof_age_a25_29": {"value": 56.0, "base_n": 1333, "shown": "56%"}}
     scope = {"period_start": "2013-09-01", "period_end": "2017-12-31", "years": [2013, 2014, 2015, 2016, 2017],
              "antennas": ["brussels", "liege"], "year": "all", "antenna": "all", "synthetic": True}
-    return Facts(numbers, charts, scope, SUPPRESSED, {"ctx_a": 8.0, "ctx_b": 21.0})
+    return Facts(numbers, charts, scope, {"ctx_a": 8.0, "ctx_b": 21.0})
 
 
 def holds(expression, facts):

@@ -131,7 +131,7 @@ def read_csv_raw(path: Path, data: bytes | None = None) -> RawTable:
     data = path.read_bytes() if data is None else data
     if data.isascii():  # ASCII is UTF-8; no need to decode a large file to know it
         body = data
-        if not body.strip(ASCII_WHITESPACE):
+        if not body[:4096].strip(ASCII_WHITESPACE) and not body.strip(ASCII_WHITESPACE):
             raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
         end = body.find(b"\n")
         delimiter = _delimiter(body[: len(body) if end < 0 else end + 1].decode("ascii").splitlines()[0])
@@ -173,8 +173,7 @@ def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool)
     columns = []
     for i in range(table.num_columns):
         encoded = table.column(i).dictionary_encode().combine_chunks()
-        columns.append(RawColumn(encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp),
-                                 arrow=encoded.dictionary))
+        columns.append(RawColumn(encoded.indices.to_numpy(), arrow=encoded.dictionary))
     return RawTable.from_columns(file, header, columns, first_row=2, decimal_comma=decimal_comma)
 
 
@@ -403,6 +402,9 @@ class References:
 
     pools: dict = field(default_factory=dict)    # (table, column) -> TextPool of a referred column
     unknown: dict = field(default_factory=dict)  # (table, column) -> rows whose ID the referred column lacks
+    # (table, column) -> (found, position): for each distinct cell of a referring column, whether
+    # the referred column's distinct cells hold it and where (see reference_lookups)
+    lookups: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -410,11 +412,12 @@ class CheckedColumn:
     values: object                   # the typed values (None when there are issues)
     issues: list
     keys: np.ndarray | None = None   # per row, which distinct typed value it holds (for key checks)
+    distinct: object = None          # the distinct typed values, in the order of ``keys``
     pool: TextPool | None = None     # the strings of an ID column whose cells are all valid as they stand
     unknown_rows: np.ndarray | None = None  # rows whose ID the referred column lacks (None: not known)
 
 
-def _ids_as_they_stand(column: RawColumn, f: C.Field, known: TextPool | None):
+def _ids_as_they_stand(column: RawColumn, f: C.Field, known: TextPool | None, lookup=None):
     """For an ID column read from CSV: which distinct cells are valid IDs as they stand, their
     Python strings, and which are IDs of the referred column (vectorised; (None, None, None)
     for other columns).
@@ -433,9 +436,13 @@ def _ids_as_they_stand(column: RawColumn, f: C.Field, known: TextPool | None):
     found = None
     rest = np.arange(n)
     if known is not None:
-        position = pc.index_in(column.arrow, value_set=known.arrow)
-        found = position.is_valid().to_numpy(zero_copy_only=False)
-        objects[found] = known.objects[position.drop_null().to_numpy().astype(np.intp)]
+        if lookup is not None:
+            found, position = lookup
+            objects[found] = known.objects[position[found]]
+        else:
+            position = pc.index_in(column.arrow, value_set=known.arrow)
+            found = position.is_valid().to_numpy(zero_copy_only=False)
+            objects[found] = known.objects[position.drop_null().to_numpy()]
         plain |= found
         rest = np.nonzero(~found)[0]
     if len(rest):
@@ -470,26 +477,29 @@ def _messages_rows(verdict: np.ndarray, payload: list, wanted: int, column: RawC
     return dict(sorted(zip(messages, rows), key=lambda pair: pair[1][0]))
 
 
-def _distinct_keys(values: list) -> np.ndarray:
-    """A number per distinct typed value (equal values, equal numbers; all missing values one)."""
+def _distinct_keys(values: list):
+    """A number per value (equal values, equal numbers; all missing values one) and the
+    distinct values in the order of their numbers."""
     number: dict = {}
-    return np.array([number.setdefault(v, len(number)) for v in values], dtype=np.intp)
+    keys = np.array([number.setdefault(v, len(number)) for v in values], dtype=np.intp)
+    return keys, list(number)
 
 
 def check_column(file: str, column: RawColumn, f: C.Field, decimal_comma: bool, row_numbers: np.ndarray,
-                 known: TextPool | None = None) -> CheckedColumn:
+                 known: TextPool | None = None, lookup=None) -> CheckedColumn:
     """Convert and check one column of a table.
 
     Each distinct cell is judged once (:func:`judge_cell`; the cells of an ID column that are
     valid as they stand are recognised vectorised) and the verdicts are spread over the rows.
     The issues are those a cell-by-cell check gives: missing values, direct identifiers, wrong
     types or unknown codes, out-of-range values, each naming its rows. ``known``: the pool of
-    the ID column this one refers to (a foreign key)."""
+    the ID column this one refers to (a foreign key); ``lookup``: where its distinct cells are
+    among the referred column's (:func:`reference_lookups`)."""
     codes_list = C.codes_of(f)
     n = column.n_distinct
     verdict = np.full(n, OK, dtype=np.int8)
     payload: list = [None] * n
-    plain, objects, found = _ids_as_they_stand(column, f, known)
+    plain, objects, found = _ids_as_they_stand(column, f, known, lookup)
     todo = np.arange(n) if plain is None else np.nonzero(~plain)[0]
     for i, cell in zip(todo.tolist(), column.distinct(todo)):
         verdict[i], payload[i] = judge_cell(cell, f, decimal_comma, codes_list)
@@ -512,15 +522,16 @@ def check_column(file: str, column: RawColumn, f: C.Field, decimal_comma: bool, 
         return CheckedColumn(None, issues)
     if plain is not None and plain.all():  # every distinct cell is a valid ID as it stands
         unknown = None if found is None else row_numbers[~found[column.codes]]
-        return CheckedColumn(objects[column.codes], [], column.codes, TextPool(column.arrow, objects), unknown)
+        return CheckedColumn(objects[column.codes], [], column.codes, objects, TextPool(column.arrow, objects),
+                             unknown)
     if plain is not None:
         for i in np.nonzero(plain)[0].tolist():
             payload[i] = objects[i]
     typed = _typed_series(payload, f, codes_list)
-    keys = _distinct_keys(payload)[column.codes]
+    keys, distinct = _distinct_keys(payload)
     if isinstance(typed, pd.Series):  # strings and dates: the distinct values spread over the rows
-        return CheckedColumn(typed.to_numpy()[column.codes], [], keys)
-    return CheckedColumn(typed[column.codes], [], keys)
+        return CheckedColumn(typed.to_numpy()[column.codes], [], keys[column.codes], distinct)
+    return CheckedColumn(typed[column.codes], [], keys[column.codes], distinct)
 
 
 def duplicated_keys(keys: list) -> np.ndarray:
@@ -576,7 +587,7 @@ def check_table(raw: RawTable, table: C.Table, references: References | None = N
     for f in table.fields:
         target = REFERS_TO.get((table.name, f.name))
         c = check_column(file, raw.columns[raw.header.index(f.name)], f, raw.decimal_comma, raw.row_numbers,
-                         references.pools.get(target))
+                         references.pools.get(target), references.lookups.get((table.name, f.name)))
         issues += c.issues
         checked[f.name] = c
         if c.pool is not None and (table.name, f.name) in REFERRED:
@@ -596,11 +607,37 @@ def check_table(raw: RawTable, table: C.Table, references: References | None = N
         issues.append(Issue(file, keys, tuple(df.index[dup]), "duplicate_id",
                             f"the key ({keys}) must be unique"))
     for r in table.rules:
-        mask = pd.Series(r.violated(df), index=df.index).fillna(False).astype(bool)
+        mask = pd.Series(_violated(r, df, checked), index=df.index).fillna(False).astype(bool)
         if mask.any():
             issues.append(Issue(file, ", ".join(r.columns), tuple(df.index[mask]),
                                 r.name, r.description))
     return df, issues
+
+
+def _violated(rule: C.Rule, df: pd.DataFrame, checked: dict):
+    """The rows that break a rule over several columns.
+
+    The rule sees its text columns as categoricals built from the distinct values already
+    known (comparisons, ``isin`` and ``duplicated`` then work on small integer codes, not on
+    strings); a rule that cannot work on them sees the columns as they are."""
+    frame = df
+    text = [name for name in rule.columns if name in df and df[name].dtype == object]
+    if text:
+        frame = df.copy(deep=False)
+        for name in text:
+            c = checked[name]
+            missing = [i for i, v in enumerate(c.distinct) if v is None]
+            codes = np.asarray(c.keys, dtype=np.int64)
+            categories = list(c.distinct) if not missing else [v for v in c.distinct if v is not None]
+            if missing:  # missing values are code -1; the codes above it move down by one
+                shift = np.arange(len(c.distinct)) - np.cumsum([v is None for v in c.distinct])
+                shift[missing] = -1
+                codes = shift[codes]
+            frame[name] = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    try:
+        return rule.violated(frame)
+    except (TypeError, ValueError):
+        return rule.violated(df)
 
 
 def _group_messages(groups: dict):
@@ -682,35 +719,81 @@ def _read_table(path: Path, table: C.Table, hasher) -> RawTable:
     return read_xlsx_raw(path, table.name) if path.suffix == ".xlsx" else read_csv_raw(path, data)
 
 
+def reference_lookups(raws: dict) -> dict:
+    """For every one-column foreign key read from CSV, where its distinct cells are among the
+    distinct cells of the column it refers to: (table, column) -> (found, position), two arrays
+    over the referring column's distinct cells.
+
+    The referred column and all the columns that refer to it are encoded together, in one
+    hashing pass (pyarrow): each distinct ID is hashed once per column that holds it."""
+    import pyarrow as pa
+
+    children = {}
+    for key, parent in REFERS_TO.items():
+        children.setdefault(parent, []).append(key)
+    out = {}
+    for (ptable, pcol), keys in children.items():
+        parent = _arrow_column(raws.get(ptable), pcol)
+        if parent is None:
+            continue
+        kids = [(key, col) for key in keys if (col := _arrow_column(raws.get(key[0]), key[1])) is not None]
+        if not kids:
+            continue
+        arrays = [parent] + [col for _, col in kids]
+        indices = pa.chunked_array(arrays).dictionary_encode().combine_chunks().indices.to_numpy()
+        # the referred column's distinct cells come first and are distinct: they keep their
+        # positions, so a referring cell is found exactly when its index is below their number
+        bounds = np.cumsum([len(a) for a in arrays])
+        for (key, _), start, end in zip(kids, bounds[:-1], bounds[1:]):
+            position = indices[start:end]
+            out[key] = (position < len(parent), position)
+    return out
+
+
+def _arrow_column(raw: RawTable | None, name: str):
+    if raw is None or name not in raw.header:
+        return None
+    return raw.columns[raw.header.index(name)].arrow
+
+
 def load_dataset(directory) -> Dataset:
-    """Load and validate every table of an export; raise ContractError on any problem."""
+    """Load and validate every table of an export; raise ContractError on any problem.
+
+    Every file is read first (and hashed), then the foreign keys are looked up in one pass per
+    referred column, then each table is converted and checked; the problems are reported
+    table by table, in the order of the contract."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ContractError([Issue(str(directory), None, (), "missing_directory",
                                    "the data directory does not exist")])
-    issues, tables, files, references = [], {}, {}, References()
+    found_issues = {t.name: [] for t in C.TABLES}
+    tables, files, raws = {}, {}, {}
     hasher = hashlib.sha256()  # as data_hash(directory), from the bytes read here
     for t in C.TABLES:
         try:
             path = find_table_file(directory, t.name)
         except ContractError as exc:
-            issues += exc.issues
+            found_issues[t.name] += exc.issues
             continue
         if path is None:
             if t.required:
-                issues.append(Issue(f"{t.name}.csv", None, (), "missing_file",
-                                    "the required file is missing (CSV or XLSX)"))
+                found_issues[t.name].append(Issue(f"{t.name}.csv", None, (), "missing_file",
+                                                  "the required file is missing (CSV or XLSX)"))
             tables[t.name] = None
             continue
         files[t.name] = path.name
         try:
-            raw = _read_table(path, t, hasher)
+            raws[t.name] = _read_table(path, t, hasher)
         except ContractError as exc:
-            issues += exc.issues
+            found_issues[t.name] += exc.issues
+    references = References(lookups=reference_lookups(raws))
+    for t in C.TABLES:
+        if t.name not in raws:
             continue
-        df, table_issues = check_table(raw, t, references)
-        issues += table_issues
+        df, table_issues = check_table(raws.pop(t.name), t, references)
+        found_issues[t.name] += table_issues
         tables[t.name] = df if not table_issues else None
+    issues = [i for t in C.TABLES for i in found_issues[t.name]]
     if not issues:
         issues += _foreign_key_issues(tables, files, references)
     if issues:

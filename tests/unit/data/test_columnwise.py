@@ -257,3 +257,49 @@ def test_duplicated_keys_over_two_columns():
     b = np.array([0, 1, 0, 1, 1])
     assert duplicated_keys([a, b]).tolist() == [False, True, False, False, True]
     assert duplicated_keys([a]).tolist() == [True] * 5
+
+
+# --- rules over several columns -------------------------------------------------------------
+
+def _first(rows: list, **conditions) -> int:
+    header = rows[0]
+    return next(i for i, r in enumerate(rows[1:], start=2) if all(r[header.index(k)] == v for k, v in conditions.items()))
+
+
+@pytest.mark.parametrize("file, where, changes, rule", [
+    ("mentees.csv", {"nationality_status": "belgian_by_birth"}, {"residence_permit": "b_card"},
+     "permit_matches_nationality"),
+    ("mentees.csv", {"nationality_status": "foreign", "reason_of_stay": "study"}, {"reason_of_stay": "not_applicable"},
+     "reason_matches_nationality"),
+    ("mentees.csv", {"work_experience_abroad": "false"}, {"work_experience_abroad_duration": "lt2y"},
+     "abroad_details_need_experience"),
+    ("mentees.csv", {"illiterate": "false", "education_level": "primary"}, {"illiterate": "true"},
+     "illiterate_has_no_diploma"),
+    ("outcomes.csv", {"status": "work", "positive_type": "open_ended_contract"}, {"positive_type": "university"},
+     "type_matches_status"),
+    ("outcomes.csv", {"positive_type": "open_ended_contract"}, {"internship_led_to_contract": "true"},
+     "internship_flag_only_for_internships"),
+    ("duos.csv", {"status": "completed"}, {"status": "ongoing"}, "ongoing_has_no_end"),
+])
+def test_each_rule_names_the_row_that_breaks_it(export, file, where, changes, rule):
+    replicate(export, 2)  # the rule is checked over many rows, the broken one is in the second copy
+    path = export / file
+    rows = read_rows(path)
+    header = rows[0]
+    half = (len(rows) - 1) // 2
+    row = _first([header] + rows[1 + half:], **where) + half
+    for column, value in changes.items():
+        rows[row - 1][header.index(column)] = value
+    write_rows(path, rows)
+    err = refusal(export)
+    assert [(i.file, i.rows, i.rule) for i in err.issues] == [(file, (row,), rule)]
+
+
+def test_an_expectation_named_twice_by_a_mentee(export):
+    path = export / "expectations.csv"
+    rows = read_rows(path)
+    rows[2][2] = rows[1][2]  # spreadsheet rows 2 and 3: the same mentee, the same expectation
+    write_rows(path, rows)
+    err = refusal(export)
+    assert [(i.column, i.rows, i.rule) for i in err.issues] == [
+        ("mentee_id, expectation", (2, 3), "expectation_once_per_mentee")]

@@ -12,7 +12,7 @@ import pandas as pd
 from .data.loading import Dataset
 from .data.reference import published_figures
 from .data.views import build_views
-from .stats.figures import holds, recompute
+from .stats.figures import Recomputer, holds
 
 AUDIT_COLUMNS = ["id", "chapter", "chart", "base_population", "unit", "published", "recomputed",
                  "difference", "tolerance", "base_n", "within_tolerance", "status", "data", "note"]
@@ -20,10 +20,10 @@ AUDIT_COLUMNS = ["id", "chapter", "chart", "base_population", "unit", "published
 
 def run_audit(ds: Dataset, figures: pd.DataFrame | None = None) -> pd.DataFrame:
     figures = published_figures() if figures is None else figures
-    views = build_views(ds)
+    recompute = Recomputer(build_views(ds))
     rows = []
     for fig in figures.to_dict("records"):
-        value, n = recompute(fig, views)
+        value, n = recompute(fig)
         published = float(fig["value"])
         rows.append({
             "id": fig["id"], "chapter": fig["chapter"], "chart": fig["chart"],

@@ -26,25 +26,77 @@ def base_rows(fig, views: dict) -> pd.DataFrame:
 
 def recompute(fig, views: dict):
     """Return (value, base_n) for one figure."""
-    if fig["view"] not in views:
-        return np.nan, 0
-    base = base_rows(fig, views)
-    unit, var, cat = fig["unit"], fig["variable"], fig["category"]
-    if unit in ("count", "count_min"):
-        if not var:
-            return float(len(base)), len(base)
-        values = base[var].dropna()
-        return float(_matches(values, cat).sum()), len(values)
-    values = base[var].dropna()
-    if unit in ("percent", "percent_min"):
-        if len(values) == 0:
+    return Recomputer(views)(fig)
+
+
+class Recomputer:
+    """Recompute published figures on one set of views, sharing the work between figures.
+
+    The figures of a chapter ask about a few dozen (base population, variable) pairs: each base
+    population (a pandas query) is evaluated once, as a row mask, and each variable of it is
+    counted once (its distinct values and how often each occurs); a figure then reads the
+    counts. The results are those of :func:`_matches` applied to every row, which the counts
+    reproduce: a distinct value matches or not, for all of its rows at once."""
+
+    def __init__(self, views: dict):
+        self.views = views
+        self._masks: dict = {}
+        self._counts: dict = {}
+
+    def __call__(self, fig):
+        """Return (value, base_n) for one figure."""
+        if fig["view"] not in self.views:
             return np.nan, 0
-        return 100.0 * _matches(values, cat).mean(), len(values)
-    if unit == "rank":
-        counts = values.astype(str).value_counts()
-        own = counts.get(cat, 0)
-        return float(1 + (counts > own).sum()), len(values)
-    raise ValueError(f"figure {fig['id']}: unknown unit {unit!r}")
+        unit, var, cat = fig["unit"], fig["variable"], fig["category"]
+        if unit in ("count", "count_min") and not var:
+            n = self._size(fig["view"], fig["filter"])
+            return float(n), n
+        counts, n = self._value_counts(fig["view"], fig["filter"], var)
+        if unit in ("count", "count_min"):
+            return float(self._matching(counts, cat)), n
+        if unit in ("percent", "percent_min"):
+            if n == 0:
+                return np.nan, 0
+            return 100.0 * np.float64(self._matching(counts, cat) / n), n  # as 100 * Series.mean()
+        if unit == "rank":
+            by_text = counts.groupby(_as_text(counts), sort=False).sum()
+            own = by_text.get(cat, 0)
+            return float(1 + (by_text > own).sum()), n
+        raise ValueError(f"figure {fig['id']}: unknown unit {unit!r}")
+
+    def _mask(self, view: str, query: str):
+        """The rows of a view in a base population (None: every row)."""
+        key = (view, query)
+        if key not in self._masks:
+            self._masks[key] = None if not query else self.views[view].eval(query, engine="python")
+        return self._masks[key]
+
+    def _size(self, view: str, query: str) -> int:
+        mask = self._mask(view, query)
+        return len(self.views[view]) if mask is None else int(np.count_nonzero(mask))
+
+    def _value_counts(self, view: str, query: str, variable: str):
+        """How often each known value of a variable occurs in a base population, and how many rows know it."""
+        key = (view, query, variable)
+        if key not in self._counts:
+            values = self.views[view][variable]
+            mask = self._mask(view, query)
+            if mask is not None:
+                values = values.loc[mask]
+            values = values.dropna()
+            self._counts[key] = (values.value_counts(sort=False), len(values))
+        return self._counts[key]
+
+    @staticmethod
+    def _matching(counts: pd.Series, category: str) -> int:
+        """How many rows :func:`_matches` accepts, from the counts of their distinct values."""
+        distinct = pd.Series(counts.index, dtype=counts.index.dtype)
+        return int(counts.to_numpy()[_matches(distinct, category).to_numpy(dtype=bool)].sum())
+
+
+def _as_text(counts: pd.Series) -> np.ndarray:
+    """The distinct values of a count table as ``astype(str)`` writes them."""
+    return pd.Series(counts.index, dtype=counts.index.dtype).astype(str).to_numpy()
 
 
 def holds(unit: str, published: float, recomputed: float, tolerance: float) -> bool:

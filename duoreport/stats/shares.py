@@ -7,6 +7,7 @@ gets a chi-square test, or an exact/permutation test when expected counts are sm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,13 @@ def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple:
     """Wilson score interval for k successes out of n (scipy's binomtest)."""
     if n == 0:
         return (np.nan, np.nan)
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return _wilson(int(k), int(n), float(confidence))
+
+
+@lru_cache(maxsize=65536)
+def _wilson(k: int, n: int, confidence: float) -> tuple:
+    # the same (k, n) comes back in every chart, edition and view of the explorer
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return (float(ci.low), float(ci.high))
 
 
@@ -34,16 +41,18 @@ def share_table(df: pd.DataFrame, variable: str, by=(), categories=None) -> pd.D
     Rows with a missing ``variable`` are left out of the base.
     """
     by = list(by)
-    data = df[df[variable].notna()]
-    values = data[variable].astype(object)
+    # only the columns counted: filtering a wide view would copy all of it
+    data = df[list(dict.fromkeys(by + [variable]))]
+    data = data[data[variable].notna()]
     if categories is None:
-        categories = sorted(values.unique(), key=str)
+        categories = sorted(_as_objects(data[variable].unique()), key=str)
     groups = [((), data)] if not by else list(data.groupby(by, sort=True, observed=True))
     rows = []
     for key, part in groups:
         key = key if isinstance(key, tuple) else (key,)
         base = len(part)
-        counts = part[variable].astype(object).value_counts()
+        counts = part[variable].value_counts()
+        counts.index = counts.index.astype(object)  # the values as Python objects, as astype(object) gives them
         for cat in categories:
             k = int(counts.get(cat, 0))
             low, high = wilson_interval(k, base)
@@ -51,6 +60,10 @@ def share_table(df: pd.DataFrame, variable: str, by=(), categories=None) -> pd.D
                          "share": 100.0 * k / base if base else np.nan,
                          "ci_low": 100.0 * low, "ci_high": 100.0 * high})
     return pd.DataFrame(rows, columns=by + ["category", "n", "base_n", "share", "ci_low", "ci_high"])
+
+
+def _as_objects(values) -> list:
+    return list(pd.Series(values).astype(object))
 
 
 @dataclass(frozen=True)

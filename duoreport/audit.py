@@ -13,7 +13,7 @@ from .data.loading import Dataset
 from .data.reference import published_figures
 from .data.views import build_views
 from .stats.disclosure import MAX_NOISE
-from .stats.figures import holds, recompute, recompute_published
+from .stats.figures import Recomputer, holds
 
 AUDIT_COLUMNS = ["id", "chapter", "chart", "base_population", "unit", "published", "recomputed",
                  "difference", "tolerance", "base_n", "within_tolerance", "status", "data", "note"]
@@ -29,14 +29,14 @@ def run_audit(ds: Dataset, figures: pd.DataFrame | None = None, threshold: int |
     protection noise (at most 5 on each count) can move it.
     """
     figures = published_figures() if figures is None else figures
-    views = build_views(ds)
+    recompute = Recomputer(build_views(ds))
     rows = []
     for fig in figures.to_dict("records"):
         if threshold is None:
-            value, n = recompute(fig, views)
+            value, n = recompute(fig)
             allowance = 0.0
         else:
-            value, n, _ = recompute_published(fig, views, threshold)
+            value, n, _ = recompute.published(fig, threshold)
             allowance = noise_allowance(fig["unit"], value, n)
         published = float(fig["value"])
         rows.append({

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import contract as C
+from .raw import RawColumn, RawTable, blank as _blank
 
 MAX_ROWS_SHOWN = 8
 INT64_MAX = 2**63 - 1
@@ -97,16 +99,13 @@ class Dataset:
 
 # --- reading files ---------------------------------------------------------
 
-@dataclass
-class RawTable:
-    file: str
-    header: list
-    rows: list  # list of lists, cells are str (CSV) or python values (XLSX)
-    decimal_comma: bool
+BOM = b"\xef\xbb\xbf"
+# the characters that str.strip() removes and str.isspace() accepts, among ASCII
+ASCII_WHITESPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(BOM):
         data = data[3:]
     try:
         return data.decode("utf-8")
@@ -116,16 +115,69 @@ def _decode(path: Path, data: bytes) -> str:
                                    "Windows-1252/Latin-1 export. Save it as 'CSV UTF-8'.")]) from None
 
 
-def read_csv_raw(path: Path) -> RawTable:
-    data = path.read_bytes()
-    text = _decode(path, data)
-    if not text.strip():
-        raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
-    first_line = text.splitlines()[0]
+def _delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=counts.get)
-    if counts[delimiter] == 0:
-        delimiter = ","
+    return delimiter if counts[delimiter] else ","
+
+
+def read_csv_raw(path: Path, data: bytes | None = None) -> RawTable:
+    """A CSV file's cells (``data``: its bytes, when already read).
+
+    A file without quote characters is split by pyarrow (vectorised, both cores); any other
+    file, and any file pyarrow does not read as a plain grid, by Python's csv module. Both
+    give the same cells and row numbers; the csv module's path names the rows whose field
+    count is wrong."""
+    data = path.read_bytes() if data is None else data
+    if data.isascii():  # ASCII is UTF-8; no need to decode a large file to know it
+        body = data
+        if not body[:4096].strip(ASCII_WHITESPACE) and not body.strip(ASCII_WHITESPACE):
+            raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
+        end = body.find(b"\n")
+        delimiter = _delimiter(body[: len(body) if end < 0 else end + 1].decode("ascii").splitlines()[0])
+    else:
+        text = _decode(path, data)
+        if not text.strip():
+            raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
+        delimiter = _delimiter(text.splitlines()[0])
+        body = data[3:] if data.startswith(BOM) else data
+    decimal_comma = delimiter == ";"
+    if b'"' not in body and b"\x00" not in body:
+        raw = _read_plain_csv(path.name, body, delimiter, decimal_comma)
+        if raw is not None:
+            return raw
+    return _read_csv_module(path.name, body.decode("utf-8"), delimiter, decimal_comma)
+
+
+def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool) -> RawTable | None:
+    """A CSV file without quotes, split by pyarrow; None when it is not a plain grid (a row with
+    another number of fields, an empty line): the csv module's path then says where."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cut = [i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0]
+    header = [h.strip() for h in body[: min(cut) if cut else len(body)].decode("utf-8").split(delimiter)]
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                             escape_char=False, newlines_in_values=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=False))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    columns = []
+    for i in range(table.num_columns):
+        encoded = table.column(i).dictionary_encode().combine_chunks()
+        columns.append(RawColumn(encoded.indices.to_numpy(), arrow=encoded.dictionary))
+    return RawTable.from_columns(file, header, columns, first_row=2, decimal_comma=decimal_comma)
+
+
+def _read_csv_module(file: str, text: str, delimiter: str, decimal_comma: bool) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = [row for row in reader]
     header = [h.strip() for h in lines[0]]
@@ -135,7 +187,7 @@ def read_csv_raw(path: Path) -> RawTable:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            issues.append(Issue(path.name, None, (i,), "field_count",
+            issues.append(Issue(file, None, (i,), "field_count",
                                 f"{len(row)} fields where the header has {len(header)} "
                                 f"(separator '{delimiter}'); a stray separator or an unquoted "
                                 "decimal comma would be misread, so the file is refused"))
@@ -143,7 +195,7 @@ def read_csv_raw(path: Path) -> RawTable:
         rows.append((i, row))
     if issues:
         raise ContractError(issues)
-    return RawTable(path.name, header, rows, decimal_comma=(delimiter == ";"))
+    return RawTable.from_rows(file, header, rows, decimal_comma=decimal_comma)
 
 
 def read_xlsx_raw(path: Path, table: str) -> RawTable:
@@ -174,7 +226,7 @@ def read_xlsx_raw(path: Path, table: str) -> RawTable:
         rows.append((i, ["" if c is None else c for c in cells]))
     if issues:
         raise ContractError(issues)
-    return RawTable(path.name, header, rows, decimal_comma=False)
+    return RawTable.from_rows(path.name, header, rows, decimal_comma=False)
 
 
 def find_table_file(directory: Path, table: str):
@@ -192,10 +244,6 @@ class CellError(ValueError):
     def __init__(self, message, rule=None):
         super().__init__(message)
         self.rule = rule
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def convert_cell(value, f: C.Field, decimal_comma: bool, codes):
@@ -301,10 +349,216 @@ def identifier_value(text: str) -> str | None:
     return None
 
 
+# --- one column -----------------------------------------------------------
+
+# What a distinct cell turned out to be.
+OK, BLANK, IDENTIFIER, WRONG, OUT_OF_RANGE = range(5)
+
+# The identifier checks as one RE2 pattern (pyarrow), for cells that already match ID_PATTERN:
+# such cells are ASCII letters, digits, '_' and '-', on which RE2 and Python's re agree; a cell
+# that matches is looked at again by identifier_value (which also counts the digits).
+_ID_LOOKALIKE = f"(?:{NRN_RE.pattern})|(?:{PHONE_RE.pattern})"
+
+
+def judge_cell(cell, f: C.Field, decimal_comma: bool, codes):
+    """(verdict, payload) of one raw cell: (OK, typed value), (BLANK, None), (IDENTIFIER, kind)
+    or (WRONG | OUT_OF_RANGE, message)."""
+    if _blank(cell):
+        return BLANK, None
+    if f.type == "string":
+        as_text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+        kind = identifier_value(as_text.strip())
+        if kind:
+            return IDENTIFIER, kind
+    try:
+        value = convert_cell(cell, f, decimal_comma, codes)
+    except CellError as exc:
+        message = str(exc)
+        if identifier_value(str(cell).strip()):
+            message = message.replace(repr(str(cell).strip()), "<redacted>").replace(str(cell).strip(), "<redacted>")
+        return (OUT_OF_RANGE if exc.rule == "out_of_range" else WRONG), message
+    if f.type in ("integer", "number", "date"):
+        problem = _range_problem(value, f)
+        if problem:
+            return OUT_OF_RANGE, problem
+    return OK, value
+
+
+@dataclass(frozen=True)
+class TextPool:
+    """An ID column's distinct strings, as a pyarrow array and as Python strings (same order).
+
+    A column that refers to it (a foreign key) holds the same strings; looking them up here
+    lets both share one Python object per ID rather than one per cell, and finds the cells
+    that refer to nothing."""
+
+    arrow: object
+    objects: np.ndarray
+
+
+@dataclass
+class References:
+    """What the checks of the tables so far know of their ID columns, for the foreign keys."""
+
+    pools: dict = field(default_factory=dict)    # (table, column) -> TextPool of a referred column
+    unknown: dict = field(default_factory=dict)  # (table, column) -> rows whose ID the referred column lacks
+    # (table, column) -> (found, position): for each distinct cell of a referring column, whether
+    # the referred column's distinct cells hold it and where (see reference_lookups)
+    lookups: dict = field(default_factory=dict)
+
+
+@dataclass
+class CheckedColumn:
+    values: object                   # the typed values (None when there are issues)
+    issues: list
+    keys: np.ndarray | None = None   # per row, which distinct typed value it holds (for key checks)
+    distinct: object = None          # the distinct typed values, in the order of ``keys``
+    pool: TextPool | None = None     # the strings of an ID column whose cells are all valid as they stand
+    unknown_rows: np.ndarray | None = None  # rows whose ID the referred column lacks (None: not known)
+
+
+def _ids_as_they_stand(column: RawColumn, f: C.Field, known: TextPool | None, lookup=None):
+    """For an ID column read from CSV: which distinct cells are valid IDs as they stand, their
+    Python strings, and which are IDs of the referred column (vectorised; (None, None, None)
+    for other columns).
+
+    A cell found among the referred column's IDs is valid (they were). Another cell that
+    matches the ID pattern has no blank, no e-mail sign and nothing to strip; if it does not
+    look like a phone or national register number either, it is a valid ID."""
+    if f.pattern != C.ID_PATTERN or column.arrow is None:
+        return None, None, None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = column.n_distinct
+    plain = np.zeros(n, dtype=bool)
+    objects = np.empty(n, dtype=object)
+    found = None
+    rest = np.arange(n)
+    if known is not None:
+        if lookup is not None:
+            found, position = lookup
+            objects[found] = known.objects[position[found]]
+        else:
+            position = pc.index_in(column.arrow, value_set=known.arrow)
+            found = position.is_valid().to_numpy(zero_copy_only=False)
+            objects[found] = known.objects[position.drop_null().to_numpy()]
+        plain |= found
+        rest = np.nonzero(~found)[0]
+    if len(rest):
+        cells = column.arrow if len(rest) == n else column.arrow.take(pa.array(rest))
+        valid = pc.match_substring_regex(cells, C.ID_PATTERN).to_numpy(zero_copy_only=False) & \
+            ~pc.match_substring_regex(cells, _ID_LOOKALIKE).to_numpy(zero_copy_only=False)
+        plain[rest[valid]] = True
+        objects[rest] = cells.to_numpy(zero_copy_only=False)
+    return plain, objects, found
+
+
+def _rows_by(groups: np.ndarray, n_groups: int, row_numbers: np.ndarray) -> list:
+    """For each group 0..n_groups-1, the row numbers (ascending) of the rows in it (-1: in none)."""
+    inside = np.nonzero(groups >= 0)[0]
+    order = inside[np.argsort(groups[inside], kind="stable")]
+    bounds = np.cumsum(np.bincount(groups[inside], minlength=n_groups))
+    starts = np.concatenate([[0], bounds[:-1]])
+    return [tuple(row_numbers[order[a:b]].tolist()) for a, b in zip(starts, bounds)]
+
+
+def _messages_rows(verdict: np.ndarray, payload: list, wanted: int, column: RawColumn,
+                   row_numbers: np.ndarray) -> dict:
+    """Message -> rows, for the distinct cells with one verdict, in the order of their first row."""
+    distinct = np.nonzero(verdict == wanted)[0]
+    if not len(distinct):
+        return {}
+    messages = list(dict.fromkeys(payload[i] for i in distinct))
+    number = {m: k for k, m in enumerate(messages)}
+    group_of_distinct = np.full(len(verdict), -1, dtype=np.int64)
+    group_of_distinct[distinct] = [number[payload[i]] for i in distinct]
+    rows = _rows_by(group_of_distinct[column.codes], len(messages), row_numbers)
+    return dict(sorted(zip(messages, rows), key=lambda pair: pair[1][0]))
+
+
+def _distinct_keys(values: list):
+    """A number per value (equal values, equal numbers; all missing values one) and the
+    distinct values in the order of their numbers."""
+    number: dict = {}
+    keys = np.array([number.setdefault(v, len(number)) for v in values], dtype=np.intp)
+    return keys, list(number)
+
+
+def check_column(file: str, column: RawColumn, f: C.Field, decimal_comma: bool, row_numbers: np.ndarray,
+                 known: TextPool | None = None, lookup=None) -> CheckedColumn:
+    """Convert and check one column of a table.
+
+    Each distinct cell is judged once (:func:`judge_cell`; the cells of an ID column that are
+    valid as they stand are recognised vectorised) and the verdicts are spread over the rows.
+    The issues are those a cell-by-cell check gives: missing values, direct identifiers, wrong
+    types or unknown codes, out-of-range values, each naming its rows. ``known``: the pool of
+    the ID column this one refers to (a foreign key); ``lookup``: where its distinct cells are
+    among the referred column's (:func:`reference_lookups`)."""
+    codes_list = C.codes_of(f)
+    n = column.n_distinct
+    verdict = np.full(n, OK, dtype=np.int8)
+    payload: list = [None] * n
+    plain, objects, found = _ids_as_they_stand(column, f, known, lookup)
+    todo = np.arange(n) if plain is None else np.nonzero(~plain)[0]
+    for i, cell in zip(todo.tolist(), column.distinct(todo)):
+        verdict[i], payload[i] = judge_cell(cell, f, decimal_comma, codes_list)
+
+    issues = []
+    blank_rows = (verdict == BLANK)[column.codes]
+    if f.required and blank_rows.any():
+        issues.append(Issue(file, f.name, tuple(row_numbers[blank_rows].tolist()), "missing_value",
+                            "a value is required"))
+    for kind, rows in _messages_rows(verdict, payload, IDENTIFIER, column, row_numbers).items():
+        issues.append(Issue(file, f.name, rows, "direct_identifier",
+                            f"the value looks like {kind}; direct identifiers must never enter "
+                            "the pipeline: export pseudonymous IDs"))
+    rule = "unknown_code" if f.type == "code" else "wrong_type"
+    for msg, rows in _group_messages(_messages_rows(verdict, payload, WRONG, column, row_numbers)):
+        issues.append(Issue(file, f.name, rows, rule, msg))
+    for msg, rows in _group_messages(_messages_rows(verdict, payload, OUT_OF_RANGE, column, row_numbers)):
+        issues.append(Issue(file, f.name, rows, "out_of_range", msg))
+    if issues:
+        return CheckedColumn(None, issues)
+    if plain is not None and plain.all():  # every distinct cell is a valid ID as it stands
+        unknown = None if found is None else row_numbers[~found[column.codes]]
+        return CheckedColumn(objects[column.codes], [], column.codes, objects, TextPool(column.arrow, objects),
+                             unknown)
+    if plain is not None:
+        for i in np.nonzero(plain)[0].tolist():
+            payload[i] = objects[i]
+    typed = _typed_series(payload, f, codes_list)
+    keys, distinct = _distinct_keys(payload)
+    if isinstance(typed, pd.Series):  # strings and dates: the distinct values spread over the rows
+        return CheckedColumn(typed.to_numpy()[column.codes], [], keys[column.codes], distinct)
+    return CheckedColumn(typed[column.codes], [], keys[column.codes], distinct)
+
+
+def duplicated_keys(keys: list) -> np.ndarray:
+    """Rows whose combination of keys (one array of distinct-value numbers per column) is not unique."""
+    combined = keys[0].astype(np.int64)
+    for more in keys[1:]:
+        width = int(more.max()) + 1 if len(more) else 1
+        combined = combined * width + more
+        if len(keys) > 2:  # keep the numbers small for the next column
+            combined = pd.factorize(combined)[0].astype(np.int64)
+    return pd.Series(combined).duplicated(keep=False).to_numpy()
+
+
 # --- one table -------------------------------------------------------------
 
-def check_table(raw: RawTable, table: C.Table):
-    """Return (typed DataFrame or None, issues)."""
+# (table, column) -> (table, column) it refers to, for the one-column foreign keys
+REFERS_TO = {(t.name, cols[0]): (ref, rcols[0]) for t in C.TABLES for cols, ref, rcols in t.foreign_keys
+             if len(cols) == 1}
+REFERRED = set(REFERS_TO.values())
+
+
+def check_table(raw: RawTable, table: C.Table, references: References | None = None):
+    """Return (typed DataFrame or None, issues).
+
+    ``references``: what the checks of the tables before this one know of their ID columns;
+    this table's are added (for the foreign keys, :func:`load_dataset`)."""
+    references = References() if references is None else references
     issues = []
     file = raw.file
     known = set(table.column_names)
@@ -324,76 +578,66 @@ def check_table(raw: RawTable, table: C.Table):
     for col in table.column_names:
         if col not in raw.header:
             issues.append(Issue(file, col, (), "missing_column", "the column is missing"))
-    if not raw.rows and not table.name.endswith(("_obstacles", "_problems")) and table.name != "housing_problems":
+    if not raw.n_rows and not table.name.endswith(("_obstacles", "_problems")) and table.name != "housing_problems":
         issues.append(Issue(file, None, (), "empty_file", "the file has a header but no data rows"))
     if issues:
         return None, issues
 
-    index = {col: raw.header.index(col) for col in table.column_names}
-    row_numbers = [n for n, _ in raw.rows]
-    columns = {}
+    checked = {}
     for f in table.fields:
-        codes = C.codes_of(f)
-        values, bad, missing, out_of_range, idents = [], {}, [], {}, {}
-        for n, row in raw.rows:
-            cell = row[index[f.name]]
-            if _blank(cell):
-                if f.required:
-                    missing.append(n)
-                values.append(None)
-                continue
-            if f.type == "string":
-                as_text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
-                kind = identifier_value(as_text.strip())
-                if kind:
-                    idents.setdefault(kind, []).append(n)
-                    values.append(None)
-                    continue
-            try:
-                v = convert_cell(cell, f, raw.decimal_comma, codes)
-            except CellError as exc:
-                message = str(exc)
-                if identifier_value(str(cell).strip()):
-                    message = message.replace(repr(str(cell).strip()), "<redacted>").replace(str(cell).strip(), "<redacted>")
-                if exc.rule == "out_of_range":
-                    out_of_range.setdefault(message, []).append(n)
-                else:
-                    bad.setdefault(message, []).append(n)
-                values.append(None)
-                continue
-            if f.type in ("integer", "number", "date"):
-                problem = _range_problem(v, f)
-                if problem:
-                    out_of_range.setdefault(problem, []).append(n)
-            values.append(v)
-        if missing:
-            issues.append(Issue(file, f.name, tuple(missing), "missing_value", "a value is required"))
-        for kind, rows in idents.items():
-            issues.append(Issue(file, f.name, tuple(rows), "direct_identifier",
-                                f"the value looks like {kind}; direct identifiers must never enter "
-                                "the pipeline: export pseudonymous IDs"))
-        rule = "unknown_code" if f.type == "code" else "wrong_type"
-        for msg, rows in _group_messages(bad):
-            issues.append(Issue(file, f.name, rows, rule, msg))
-        for msg, rows in _group_messages(out_of_range):
-            issues.append(Issue(file, f.name, rows, "out_of_range", msg))
-        columns[f.name] = _typed_series(values, f, codes)
+        target = REFERS_TO.get((table.name, f.name))
+        c = check_column(file, raw.columns[raw.header.index(f.name)], f, raw.decimal_comma, raw.row_numbers,
+                         references.pools.get(target), references.lookups.get((table.name, f.name)))
+        issues += c.issues
+        checked[f.name] = c
+        if c.pool is not None and (table.name, f.name) in REFERRED:
+            references.pools[(table.name, f.name)] = c.pool
+        if c.unknown_rows is not None and target in references.pools:
+            references.unknown[(table.name, f.name)] = c.unknown_rows
     if issues:
         return None, issues
-    df = pd.DataFrame(columns)
-    df.index = pd.Index(row_numbers, name="row")
+    index = pd.Index(raw.row_numbers, name="row")
+    # a Series per column keeps each column's type (codes stay Python strings, dtype object)
+    df = pd.DataFrame({name: pd.Series(c.values, index=index, dtype=getattr(c.values, "dtype", None), copy=False)
+                       for name, c in checked.items()})
 
-    dup = df.duplicated(list(table.primary_key), keep=False)
+    dup = duplicated_keys([checked[k].keys for k in table.primary_key])
     if dup.any():
         keys = ", ".join(table.primary_key)
         issues.append(Issue(file, keys, tuple(df.index[dup]), "duplicate_id",
                             f"the key ({keys}) must be unique"))
     for r in table.rules:
-        mask = pd.Series(r.violated(df), index=df.index).fillna(False).astype(bool)
+        mask = pd.Series(_violated(r, df, checked), index=df.index).fillna(False).astype(bool)
         if mask.any():
             issues.append(Issue(file, ", ".join(r.columns), tuple(df.index[mask]),
                                 r.name, r.description))
     return df, issues
+
+
+def _violated(rule: C.Rule, df: pd.DataFrame, checked: dict):
+    """The rows that break a rule over several columns.
+
+    The rule sees its text columns as categoricals built from the distinct values already
+    known (comparisons, ``isin`` and ``duplicated`` then work on small integer codes, not on
+    strings); a rule that cannot work on them sees the columns as they are."""
+    frame = df
+    text = [name for name in rule.columns if name in df and df[name].dtype == object]
+    if text:
+        frame = df.copy(deep=False)
+        for name in text:
+            c = checked[name]
+            missing = [i for i, v in enumerate(c.distinct) if v is None]
+            codes = np.asarray(c.keys, dtype=np.int64)
+            categories = list(c.distinct) if not missing else [v for v in c.distinct if v is not None]
+            if missing:  # missing values are code -1; the codes above it move down by one
+                shift = np.arange(len(c.distinct)) - np.cumsum([v is None for v in c.distinct])
+                shift[missing] = -1
+                codes = shift[codes]
+            frame[name] = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    try:
+        return rule.violated(frame)
+    except (TypeError, ValueError):
+        return rule.violated(df)
 
 
 def _group_messages(groups: dict):
@@ -420,7 +664,12 @@ def _typed_series(values, f: C.Field, codes):
 
 # --- the whole export -------------------------------------------------------
 
-def _foreign_key_issues(tables: dict, files: dict):
+def _as_text(values: pd.Series) -> pd.Series:
+    """A key column as Python strings (object dtype: pandas compares them in C)."""
+    return values if values.dtype == object else values.astype(str).astype(object)
+
+
+def _foreign_key_issues(tables: dict, files: dict, references: References | None = None):
     issues = []
     for t in C.TABLES:
         df = tables.get(t.name)
@@ -432,13 +681,24 @@ def _foreign_key_issues(tables: dict, files: dict):
                 issues.append(Issue(files[t.name], ", ".join(cols), (), "missing_reference_table",
                                     f"refers to {ref}, which is not in the export"))
                 continue
-            keys = set(map(tuple, target[list(rcols)].astype(str).itertuples(index=False)))
-            own = df[list(cols)].astype(str).itertuples(index=False)
-            dangling = [row for row, key in zip(df.index, own) if tuple(key) not in keys]
+            dangling = _dangling_rows(t.name, df, cols, target, rcols, references)
             if dangling:
-                issues.append(Issue(files[t.name], ", ".join(cols), tuple(dangling), "dangling_reference",
+                issues.append(Issue(files[t.name], ", ".join(cols), dangling, "dangling_reference",
                                     f"points to no row of {ref}.{', '.join(rcols)}"))
     return issues
+
+
+def _dangling_rows(table: str, df: pd.DataFrame, cols, target: pd.DataFrame, rcols,
+                   references: References | None) -> tuple:
+    """The rows of ``df`` whose key ``cols`` is not a key ``rcols`` of ``target`` (compared as text)."""
+    if references is not None and (table, cols[0]) in references.unknown:
+        return tuple(references.unknown[(table, cols[0])].tolist())  # found while checking the column
+    if len(cols) == 1:
+        found = _as_text(df[cols[0]]).isin(_as_text(target[rcols[0]]))
+    else:
+        keys = pd.MultiIndex.from_frame(target[list(rcols)].astype(str))
+        found = pd.MultiIndex.from_frame(df[list(cols)].astype(str)).isin(keys)
+    return tuple(df.index[~np.asarray(found, dtype=bool)].tolist())
 
 
 def data_hash(directory: Path) -> str:
@@ -451,40 +711,94 @@ def data_hash(directory: Path) -> str:
     return h.hexdigest()
 
 
+def _read_table(path: Path, table: C.Table, hasher) -> RawTable:
+    """Read one table's file and add it to the data hash (the same bytes, read once)."""
+    data = path.read_bytes()
+    hasher.update(path.name.encode())
+    hasher.update(data)
+    return read_xlsx_raw(path, table.name) if path.suffix == ".xlsx" else read_csv_raw(path, data)
+
+
+def reference_lookups(raws: dict) -> dict:
+    """For every one-column foreign key read from CSV, where its distinct cells are among the
+    distinct cells of the column it refers to: (table, column) -> (found, position), two arrays
+    over the referring column's distinct cells.
+
+    The referred column and all the columns that refer to it are encoded together, in one
+    hashing pass (pyarrow): each distinct ID is hashed once per column that holds it."""
+    import pyarrow as pa
+
+    children = {}
+    for key, parent in REFERS_TO.items():
+        children.setdefault(parent, []).append(key)
+    out = {}
+    for (ptable, pcol), keys in children.items():
+        parent = _arrow_column(raws.get(ptable), pcol)
+        if parent is None:
+            continue
+        kids = [(key, col) for key in keys if (col := _arrow_column(raws.get(key[0]), key[1])) is not None]
+        if not kids:
+            continue
+        arrays = [parent] + [col for _, col in kids]
+        indices = pa.chunked_array(arrays).dictionary_encode().combine_chunks().indices.to_numpy()
+        # the referred column's distinct cells come first and are distinct: they keep their
+        # positions, so a referring cell is found exactly when its index is below their number
+        bounds = np.cumsum([len(a) for a in arrays])
+        for (key, _), start, end in zip(kids, bounds[:-1], bounds[1:]):
+            position = indices[start:end]
+            out[key] = (position < len(parent), position)
+    return out
+
+
+def _arrow_column(raw: RawTable | None, name: str):
+    if raw is None or name not in raw.header:
+        return None
+    return raw.columns[raw.header.index(name)].arrow
+
+
 def load_dataset(directory) -> Dataset:
-    """Load and validate every table of an export; raise ContractError on any problem."""
+    """Load and validate every table of an export; raise ContractError on any problem.
+
+    Every file is read first (and hashed), then the foreign keys are looked up in one pass per
+    referred column, then each table is converted and checked; the problems are reported
+    table by table, in the order of the contract."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ContractError([Issue(str(directory), None, (), "missing_directory",
                                    "the data directory does not exist")])
-    issues, tables, files = [], {}, {}
+    found_issues = {t.name: [] for t in C.TABLES}
+    tables, files, raws = {}, {}, {}
+    hasher = hashlib.sha256()  # as data_hash(directory), from the bytes read here
     for t in C.TABLES:
         try:
             path = find_table_file(directory, t.name)
         except ContractError as exc:
-            issues += exc.issues
+            found_issues[t.name] += exc.issues
             continue
         if path is None:
             if t.required:
-                issues.append(Issue(f"{t.name}.csv", None, (), "missing_file",
-                                    "the required file is missing (CSV or XLSX)"))
+                found_issues[t.name].append(Issue(f"{t.name}.csv", None, (), "missing_file",
+                                                  "the required file is missing (CSV or XLSX)"))
             tables[t.name] = None
             continue
         files[t.name] = path.name
         try:
-            raw = read_xlsx_raw(path, t.name) if path.suffix == ".xlsx" else read_csv_raw(path)
+            raws[t.name] = _read_table(path, t, hasher)
         except ContractError as exc:
-            issues += exc.issues
+            found_issues[t.name] += exc.issues
+    references = References(lookups=reference_lookups(raws))
+    for t in C.TABLES:
+        if t.name not in raws:
             continue
-        df, table_issues = check_table(raw, t)
-        issues += table_issues
+        df, table_issues = check_table(raws.pop(t.name), t, references)
+        found_issues[t.name] += table_issues
         tables[t.name] = df if not table_issues else None
+    issues = [i for t in C.TABLES for i in found_issues[t.name]]
     if not issues:
-        issues += _foreign_key_issues(tables, files)
+        issues += _foreign_key_issues(tables, files, references)
     if issues:
         raise ContractError(issues)
     marker = directory / MARKER_FILE
     metadata = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
     tables = {name: None if df is None else df.reset_index(drop=True) for name, df in tables.items()}
-    return Dataset(tables, directory, bool(metadata.get("synthetic", False)),
-                   data_hash(directory), metadata)
+    return Dataset(tables, directory, bool(metadata.get("synthetic", False)), hasher.hexdigest(), metadata)

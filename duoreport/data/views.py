@@ -6,12 +6,16 @@ audit and the chapters count the same way.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from . import contract as C
 from . import reference
 from .keys import record_keys
-from .loading import Dataset
+from .loading import Dataset, data_hash, load_dataset
 
 AGE_BANDS = ("a18_19", "a20_24", "a25_29", "a30_33")
 EDUCATION_GROUPS = {
@@ -44,15 +48,35 @@ def last_followup(outcomes: pd.DataFrame) -> pd.DataFrame:
     return ordered.groupby("mentee_id", sort=True).tail(1).set_index("mentee_id")
 
 
+class Lookup:
+    """Per-mentee values from a table with at most one row per mentee, as ``Series.map`` gives them.
+
+    ``position[r]`` is the mentee of row ``r`` of the table (-1: none; from one hash lookup per
+    row, shared by every column taken from the table); ``keep`` selects the rows to use."""
+
+    def __init__(self, index: pd.Index, n_mentees: int, table: pd.DataFrame, position: np.ndarray, keep=None):
+        selected = np.arange(len(table)) if keep is None else np.flatnonzero(np.asarray(keep, dtype=bool))
+        position = position[selected]
+        self.rows = np.full(n_mentees, -1, dtype=np.intp)
+        self.rows[position[position >= 0]] = selected[position >= 0]
+        self.index = index
+        self.table = table
+
+    def __call__(self, column: str) -> pd.Series:
+        """What ``mentees["mentee_id"].map(table.set_index("mentee_id")[column])`` gives."""
+        values = take(self.table[column].array, self.rows, allow_fill=True)
+        return pd.Series(values, index=self.index, copy=False)
+
+
 def mentees_view(ds: Dataset) -> pd.DataFrame:
-    m = ds["mentees"].copy()
+    m = ds["mentees"].copy(deep=False)  # copy on write: the new columns never reach the dataset's table
     countries = reference.countries().set_index("code")
     m["intake_year"] = m["intake_date"].dt.year
     m["age_band"] = age_band(m["age_at_intake"])
-    m["continent"] = m["origin_country"].map(countries["continent"])
-    m["region"] = m["origin_country"].map(countries["region"])
+    m["continent"] = _map_codes(m["origin_country"], countries["continent"])
+    m["region"] = _map_codes(m["origin_country"], countries["region"])
     m["is_belgian"] = m["nationality_status"] != "foreign"
-    m["education_group"] = m["education_level"].map(EDUCATION_GROUPS)
+    m["education_group"] = _map_codes(m["education_level"], EDUCATION_GROUPS)
     m["temporary_permit"] = m["residence_permit"].isin(C.TEMPORARY_PERMITS)
     m["housing_problem"] = m["housing_situation"] != "stable"
     foreign_up = m["foreign_diploma_level"].isin(["upper_secondary", "higher"])
@@ -60,29 +84,56 @@ def mentees_view(ds: Dataset) -> pd.DataFrame:
     m["any_higher"] = m["education_level"].isin(["higher_short", "higher_long"]) | (
         m["foreign_diploma_level"] == "higher")
 
+    ids = pd.Index(m["mentee_id"])  # its hash table is built once, for every lookup below
+    n = len(m)
     problems = ds["housing_problems"]
-    housed_with_problems = m["housing_situation"] == "stable_with_problems"
+    housed_with_problems = (m["housing_situation"] == "stable_with_problems").to_numpy()
+    problem_rows = ids.get_indexer(problems["mentee_id"])
     for p in C.HOUSING_PROBLEMS:
-        named = m["mentee_id"].isin(problems.loc[problems["problem"] == p, "mentee_id"])
-        m[f"hp_{p}"] = pd.array(named.where(housed_with_problems), dtype="boolean")
+        named = np.zeros(n, dtype=bool)
+        rows = problem_rows[(problems["problem"] == p).to_numpy()]
+        named[rows[rows >= 0]] = True
+        m[f"hp_{p}"] = pd.arrays.BooleanArray(named & housed_with_problems, ~housed_with_problems)
 
     out = ds["outcomes"]
-    ids = m["mentee_id"]
+    outcome_rows = ids.get_indexer(out["mentee_id"])
     for months in C.FOLLOWUP_MONTHS:
-        m[f"outcome_{months}m"] = ids.map(followup(out, months)["status"])
-    last = last_followup(out)
-    m["followup_last"] = ids.map(last["followup_months"])
-    m["outcome_last"] = ids.map(last["status"])
-    m["positive_type_last"] = ids.map(last["positive_type"])
-    m["internship_led_to_contract_last"] = pd.array(ids.map(last["internship_led_to_contract"]), dtype="boolean")
+        at = Lookup(m.index, n, out, outcome_rows, out["followup_months"] == months)
+        m[f"outcome_{months}m"] = at("status")
+    last = Lookup(m.index, n, out, outcome_rows, _last_rows(outcome_rows, out["followup_months"]))
+    m["followup_last"] = last("followup_months")
+    m["outcome_last"] = last("status")
+    m["positive_type_last"] = last("positive_type")
+    m["internship_led_to_contract_last"] = pd.array(last("internship_led_to_contract"), dtype="boolean")
 
-    duos = ds["duos"]
-    m["n_duos"] = ids.map(duos.groupby("mentee_id").size()).fillna(0).astype(int)
+    duo_rows = ids.get_indexer(ds["duos"]["mentee_id"])
+    m["n_duos"] = np.bincount(duo_rows[duo_rows >= 0], minlength=n).astype(int)
     if ds.has("sib_participants"):
-        m["sib_cohort"] = ids.map(ds["sib_participants"].set_index("mentee_id")["cohort"]).astype("Int64")
+        sib = ds["sib_participants"]
+        m["sib_cohort"] = Lookup(m.index, n, sib, ids.get_indexer(sib["mentee_id"]))("cohort").astype("Int64")
     else:
-        m["sib_cohort"] = pd.array([pd.NA] * len(m), dtype="Int64")
+        m["sib_cohort"] = pd.array([pd.NA] * n, dtype="Int64")
     return m
+
+
+def _last_rows(mentee: np.ndarray, months: pd.Series) -> np.ndarray:
+    """Which rows are each mentee's latest follow-up (as :func:`last_followup` picks them);
+    ``mentee``: the row's mentee (a number per mentee)."""
+    order = np.lexsort((months.to_numpy(dtype=np.int64), mentee))
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = mentee[order][1:] != mentee[order][:-1]
+    keep = np.zeros(len(mentee), dtype=bool)
+    keep[order[last]] = True
+    return keep
+
+
+def _map_codes(values: pd.Series, mapper) -> pd.Series:
+    """``values.map(mapper)`` for a column of a few codes: each distinct value is mapped once."""
+    codes, distinct = pd.factorize(values)
+    if (codes < 0).any():
+        return values.map(mapper)  # missing values: as map has them
+    mapped = pd.Series(distinct, dtype=values.dtype).map(mapper)
+    return pd.Series(mapped.array.take(codes), index=values.index, copy=False)
 
 
 def mentor_survey_view(ds: Dataset) -> pd.DataFrame:
@@ -95,12 +146,13 @@ def mentor_survey_view(ds: Dataset) -> pd.DataFrame:
 
 def sib_control_units(ds: Dataset) -> pd.DataFrame:
     """The aggregate control group expanded to one row per member (for shares and tests)."""
-    rows = []
-    for r in ds["sib_control"].itertuples(index=False):
-        rows += [(r.cohort, True)] * int(r.employed_within_1y)
-        rows += [(r.cohort, False)] * int(r.n - r.employed_within_1y)
-    return pd.DataFrame(rows, columns=["cohort", "employed_within_1y"]).astype(
-        {"cohort": "Int64", "employed_within_1y": "boolean"})
+    control = ds["sib_control"]
+    employed = control["employed_within_1y"].to_numpy(dtype=np.int64)
+    others = (control["n"] - control["employed_within_1y"]).to_numpy(dtype=np.int64)
+    counts = np.column_stack([employed, others]).ravel()  # per cohort: the employed, then the others
+    cohort = np.repeat(np.repeat(control["cohort"].to_numpy(dtype=np.int64), 2), counts)
+    flag = np.repeat(np.tile([True, False], len(control)), counts)
+    return pd.DataFrame({"cohort": pd.array(cohort, dtype="Int64"), "employed_within_1y": pd.array(flag, dtype="boolean")})
 
 
 def keyed(frame: pd.DataFrame, namespace: str, *id_columns: str) -> pd.DataFrame:
@@ -138,3 +190,25 @@ def build_views(ds: Dataset) -> dict:
         control["unit"] = control.groupby("cohort").cumcount()
         views["sib_control_units"] = keyed(control, "sib_control", "cohort", "unit").drop(columns="unit")
     return views
+
+
+_LOADED: dict = {}
+
+
+def dataset_and_views(directory) -> tuple:
+    """The validated dataset of an export and its analysis views, loaded once per version of
+    the data in this process: (Dataset, views).
+
+    The version is the data hash of the export's files, so a changed file is loaded again.
+    Each call gets its own shallow copies of the views (pandas copies on write), so that a
+    caller who adds or changes a column never changes what the next caller gets."""
+    directory = Path(directory)
+    key = (directory.resolve(), data_hash(directory))
+    if key not in _LOADED:
+        ds = load_dataset(directory)
+        if ds.data_hash != key[1]:  # the files changed while they were read: do not keep it
+            return ds, build_views(ds)
+        _LOADED.clear()  # one version at a time: the previous one is not needed again
+        _LOADED[key] = (ds, build_views(ds))
+    ds, views = _LOADED[key]
+    return ds, {name: view.copy(deep=False) for name, view in views.items()}

@@ -16,10 +16,9 @@ import pandas as pd
 from .. import i18n
 from ..data import contract as C
 from ..data import reference
-from ..data.loading import load_dataset
-from ..data.views import build_views
+from ..data.views import dataset_and_views
 from ..settings import DEFAULT_DATA, DEFAULT_THRESHOLD
-from ..stats.figures import recompute_published
+from ..stats.figures import Recomputer
 from .builders import ChartData
 from .inventory import CHARTS_BY_ID, chapter_charts
 
@@ -36,6 +35,7 @@ class Edition:
     views: dict = field(init=False)
     dataset: object = field(init=False)
     _decided: dict = field(init=False, default_factory=dict, repr=False)
+    _recomputer: object = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
         if self.lang not in i18n.LANGUAGES:
@@ -47,8 +47,17 @@ class Edition:
         else:
             self.year = ALL
         self.data_dir = Path(self.data_dir) if self.data_dir else DEFAULT_DATA
-        self.dataset = load_dataset(self.data_dir)
-        self.views = restrict(build_views(self.dataset), self.year, self.antenna)
+        # loaded, checked and joined once per version of the data in this process (a kernel that
+        # runs several notebooks of the same data reuses them)
+        self.dataset, views = dataset_and_views(self.data_dir)
+        self.views = restrict(views, self.year, self.antenna)
+
+    @property
+    def recompute(self) -> Recomputer:
+        """Recomputes published figures on this edition's views, sharing the work between them."""
+        if self._recomputer is None or self._recomputer.views is not self.views:
+            self._recomputer = Recomputer(self.views)
+        return self._recomputer
 
     @property
     def synthetic(self) -> bool:
@@ -104,7 +113,7 @@ class Edition:
         for fig in figures[figures["chapter"].isin(chapters)].to_dict("records"):
             if fig["view"] not in self.views:
                 continue
-            value, base, hidden = recompute_published(fig, self.views, self.threshold)
+            value, base, hidden = self.recompute.published(fig, self.threshold)
             out[fig["id"]] = (value, base, self.format_figure(fig, value, hidden))
         return out
 

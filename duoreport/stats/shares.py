@@ -7,6 +7,7 @@ gets a chi-square test, or an exact/permutation test when expected counts are sm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,13 @@ def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple:
     """Wilson score interval for k successes out of n (scipy's binomtest)."""
     if n == 0:
         return (np.nan, np.nan)
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return _wilson(int(k), int(n), float(confidence))
+
+
+@lru_cache(maxsize=65536)
+def _wilson(k: int, n: int, confidence: float) -> tuple:
+    # the same (k, n) comes back in every chart, edition and view of the explorer
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return (float(ci.low), float(ci.high))
 
 
@@ -52,11 +59,13 @@ def share_table(df: pd.DataFrame, variable: str, by=(), categories=None) -> pd.D
     combinations of the ``by`` columns, in sorted order; every category is listed in each.
     """
     by = list(by)
-    data = df[df[variable].notna()]
-    keyed = "rkey" in data.columns
+    keyed = "rkey" in df.columns
+    # only the columns counted: filtering a wide view would copy all of it
+    data = df[list(dict.fromkeys(by + [variable] + (["rkey"] if keyed else [])))]
+    data = data[data[variable].notna()]
     values = data[variable].astype(object)
     if categories is None:
-        categories = sorted(values.unique(), key=str)
+        categories = sorted(_as_objects(values.unique()), key=str)
     categories = list(categories)
     frame = pd.DataFrame({**{col: data[col] for col in by}, "_value": values,
                           "_key": data["rkey"].astype(np.int64) if keyed else 0})
@@ -84,6 +93,10 @@ def share_table(df: pd.DataFrame, variable: str, by=(), categories=None) -> pd.D
     if not keyed:
         out = out.drop(columns=["n_key", "base_key"])
     return out
+
+
+def _as_objects(values) -> list:
+    return list(pd.Series(values).astype(object))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ def test_claims_of_pages_have_their_file():
     defined = T.claim_definitions()
     for name in PAGES:
         used = T.claims(T.page("nl", name))
+        assert set(used) <= set(defined), name
         if used:
             f = T.BOOK / "claims" / f"{name}.yml"
             assert f.exists(), f

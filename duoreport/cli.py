@@ -99,9 +99,12 @@ def cmd_build(args) -> int:
           f"({info['known_inconsistent']} figures the report itself contradicts) -> {out / 'audit.csv'}")
     if args.no_book:
         return 0
-    build_book(Path(args.data_dir), out, pdf=not args.no_pdf)
-    print(f"Done in {time.perf_counter() - t0:.0f} s. The books are in {out / 'site'}.")
-    print(f"Read it offline: python3 -m http.server --bind 127.0.0.1 --directory {out / 'site'} 8000 "
+    from .publish.book import site_dir
+
+    build_book(Path(args.data_dir), out, pdf=not args.no_pdf, year=args.year, antenna=args.antenna)
+    site = site_dir(out, args.year, args.antenna)
+    print(f"Done in {time.perf_counter() - t0:.0f} s. The books are in {site}.")
+    print(f"Read it offline: python3 -m http.server --bind 127.0.0.1 --directory {site} 8000 "
           "and open http://127.0.0.1:8000/ (the Explore page needs a web server; the rest also opens from disk).")
     return 0
 
@@ -192,6 +195,8 @@ def main(argv=None) -> int:
     p.add_argument("--build-dir", type=Path, default=BUILD_DIR)
     p.add_argument("--no-pdf", action="store_true", help="web books only")
     p.add_argument("--no-book", action="store_true", help="validate and audit only")
+    p.add_argument("--year", default=ALL, help="one intake year's book (default: all)")
+    p.add_argument("--antenna", default=ALL, help="one antenna's book (default: all)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("explore", help="serve the subgroup explorer (Voilà, 127.0.0.1 only) until Ctrl-C")

@@ -115,11 +115,11 @@ def _labels(result: Result, cube: Coded) -> dict:
     q = result.query
     lang = q.lang
     measure = i18n.variable_label(q.measure, lang)
-    filters = [f"{i18n.variable_label(col, lang)}: {code_label(col, cube.domain[col][cube.resolve(col, v)], lang)}"
+    filters = [i18n.labelled(i18n.variable_label(col, lang), code_label(col, cube.domain[col][cube.resolve(col, v)], lang), lang)
                for col, v in q.filters.items()]
     suppressed = i18n.text("suppressed", lang, threshold=q.threshold)
-    base = i18n.text("base_n", lang) + ": " + (suppressed if result.base_suppressed
-                                              else i18n.format_count(result.base_n, lang))
+    base = i18n.labelled(i18n.text("base_n", lang), suppressed if result.base_suppressed
+                         else i18n.format_count(result.base_n, lang), lang)
     any_hidden = result.base_suppressed or bool(result.table["suppressed"].any())
     return {
         "measure": measure,

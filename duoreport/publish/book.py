@@ -73,21 +73,36 @@ def _tree_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> dict:
+def edition_slug(year="all", antenna="all") -> str:
+    """``all-all`` for the whole report; ``2015-liege`` for one edition."""
+    return f"{year}-{antenna}"
+
+
+def site_dir(build_dir: Path, year="all", antenna="all") -> Path:
+    """Where a book is published: ``build/site`` for the whole report, ``build/site-2015-liege`` for an edition."""
+    slug = edition_slug(year, antenna)
+    return Path(build_dir) / ("site" if slug == "all-all" else f"site-{slug}")
+
+
+def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, year="all", antenna="all") -> dict:
     """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site.
 
-    Without a browser (:func:`.pdf.find_browser`) the web books are built and the PDFs skipped,
-    with one line saying how to get them."""
+    ``year`` and/or ``antenna`` publish one edition's book (an antenna coordinator's report)
+    under ``build_dir/site-<year>-<antenna>``, its prose checked by the same claims and its
+    numbers protected like every edition. Without a browser (:func:`.pdf.find_browser`) the web
+    books are built and the PDFs skipped, with one line saying how to get them."""
     times = {}
     browser = find_browser() if pdf else None
     skipped_pdf = pdf and browser is None
     pdf = browser is not None
-    site = build_dir / "site"
+    slug = edition_slug(year, antenna)
+    site = site_dir(build_dir, year, antenna)
+    work = build_dir if slug == "all-all" else build_dir / "edition-books" / slug
     ds = load_dataset(data_dir)
     t0 = time.perf_counter()
     # the notebooks run in worker processes (both languages at once); papermill's event
     # loop never enters this process, which later drives chromium for the PDFs
-    specs = [RunSpec("all", "all", lang, str(data_dir)) for lang in LANGS]
+    specs = [RunSpec(str(year), antenna, lang, str(data_dir)) for lang in LANGS]
     for result in run_editions(specs, build_dir / "editions", ds.data_hash, progress=False):
         if result.status == "failed":
             raise RuntimeError(f"edition {result.spec.slug} failed: {result.message}")
@@ -96,22 +111,22 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print) -> 
     for lang in LANGS:
         t0 = time.perf_counter()
         spec = specs[LANGS.index(lang)]
-        stage_dir = build_dir / "stage" / lang
+        stage_dir = work / "stage" / lang
         changed = stage(lang, build_dir / "editions" / spec.slug, stage_dir, Path(data_dir))
-        built = build_dir / "jb" / lang / "_build"
+        built = work / "jb" / lang / "_build"
         pdf_file = site / lang / f"duo-for-a-job-{lang}.pdf"
         if not changed and (built / "html" / "index.html").exists() and (site / lang / "index.html").exists() \
                 and (not pdf or pdf_file.exists()):
             log(f"[{lang}] book sources unchanged: web book{' and PDF' if pdf_file.exists() else ''} reused")
             times[lang] = time.perf_counter() - t0
             continue
-        html = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "html")
+        html = run_jupyter_book(stage_dir, work / "jb" / lang, "html")
         shutil.copytree(html, site / lang, dirs_exist_ok=True)
         log(f"[{lang}] web book: {site / lang / 'index.html'}")
         if pdf:
-            single = run_jupyter_book(stage_dir, build_dir / "jb" / lang, "singlehtml")
+            single = run_jupyter_book(stage_dir, work / "jb" / lang, "singlehtml")
             target = site / lang / f"duo-for-a-job-{lang}.pdf"
-            stamp = build_dir / "jb" / lang / "pdf.stamp"
+            stamp = work / "jb" / lang / "pdf.stamp"
             digest = _tree_hash(single)
             if target.exists() and stamp.exists() and stamp.read_text() == digest:
                 log(f"[{lang}] PDF up to date: {target}")

@@ -32,6 +32,7 @@ from ..data.loading import load_dataset
 from ..data.views import build_views
 from ..explorer.cube import build_cube, chart_permalink, cube_json
 from ..report.claims import Facts, apply_claims, load_claims
+from ..report.edition import restrict
 from ..report.inventory import CHAPTERS
 from ..report.render import pipe_table
 from ..settings import BOOK_DIR, DEFAULT_THRESHOLD, LANGUAGES, REPO_ROOT
@@ -111,7 +112,7 @@ def explore_note(synthetic: bool, lang: str) -> str:
 def provenance_block(info: dict, lang: str) -> str:
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     source = t("synthetic_data") if info["synthetic"] else t("real_data")
-    params = ", ".join(f"{k} = {v}" for k, v in info["parameters"].items())
+    params = edition_label(info["parameters"], lang)
     lines = [":::{admonition} " + t("provenance_title"), ":class: " + ("duo-synthetic" if info["synthetic"] else "note"), ""]
     if info["synthetic"]:
         lines += [f"**{t('synthetic_banner')}**", ""]
@@ -197,6 +198,16 @@ def bibliography_for_book() -> str:
     return re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "", text, flags=re.M)
 
 
+def edition_label(parameters: dict, lang: str) -> str:
+    """The edition in words: "alle intakejaren, alle antennes; drempel 10"."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
+    year, antenna = str(parameters.get("year", "all")), str(parameters.get("antenna", "all"))
+    scope = ", ".join([t("scope_all_years") if year == "all" else t("scope_year", year=year),
+                       t("scope_all_antennas") if antenna == "all" else
+                       t("scope_antenna", antenna=i18n.label("antenna", antenna, lang))])
+    return f"{scope}; {t('scope_threshold', threshold=parameters.get('threshold', DEFAULT_THRESHOLD))}"
+
+
 def substitutions(scope: dict, lang: str) -> dict:
     """The MyST substitutions of the pages ({{ period_start }}...): what the edition covers, in words."""
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
@@ -204,10 +215,8 @@ def substitutions(scope: dict, lang: str) -> dict:
     antennas = scope.get("antennas") or []
     names = [i18n.label("antenna", a, lang) for a in antennas]
     start, end = scope.get("period_start"), scope.get("period_end")
-    year, antenna = str(scope.get("year", "all")), str(scope.get("antenna", "all"))
-    edition = ", ".join([t("scope_all_years") if year == "all" else t("scope_year", year=year),
-                         t("scope_all_antennas") if antenna == "all" else
-                         t("scope_antenna", antenna=i18n.label("antenna", antenna, lang))])
+    edition = edition_label({"year": scope.get("year", "all"), "antenna": scope.get("antenna", "all")},
+                            lang).split(";")[0]
     return {
         "period_start": i18n.format_date(date.fromisoformat(start), lang) if start else "",
         "period_end": i18n.format_date(date.fromisoformat(end), lang) if end else "",
@@ -260,10 +269,9 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
     for chapter in CHAPTERS:
         nb = json.loads((edition_dir / f"{chapter}.ipynb").read_text(encoding="utf-8"))
         for cell in nb["cells"]:
-            if cell["cell_type"] == "markdown":  # the notebook's own heading, in the book's language
-                text = "".join(cell["source"])
-                cell["source"] = re.sub(r"^# .*$", f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}",
-                                        text, count=1, flags=re.M)
+            if cell["cell_type"] == "markdown":  # the notebook's heading and introduction, in the book's language
+                cell["source"] = (f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}\n\n"
+                                  + i18n.text("notebook_intro", lang))
                 break
         changed |= write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
 
@@ -275,7 +283,9 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
     key = f"{ds.data_hash}:{code_hash()}"
     cube_file, key_file = stage_dir / "_static" / f"explore-{lang}.json", stage_dir / f".explore-{lang}.key"
     if not (cube_file.exists() and key_file.exists() and key_file.read_text() == key):
-        cube = build_cube(build_views(ds), lang, synthetic=ds.synthetic)
+        edition = (facts.scope.get("year", "all"), facts.scope.get("antenna", "all"))
+        views = build_views(ds) if edition == ("all", "all") else restrict(build_views(ds), *edition)
+        cube = build_cube(views, lang, synthetic=ds.synthetic)
         changed |= write_if_changed(cube_file, cube_json(cube))
         key_file.write_text(key)
     decisions = reference.decisions()

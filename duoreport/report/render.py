@@ -82,9 +82,13 @@ def render_chart(ed: Edition, chart_id: str) -> RenderedChart:
     else:
         source = ed.t("source_synthetic") if ed.synthetic else ed.t("source_duo")
         bases = data.table["base_n"].dropna() if not data.table.empty else pd.Series(dtype=float)
-        base = (f" {ed.t('base_n')}: " + i18n.format_count(int(bases.max()), lang)) if len(bases) and (
-            data.hue_col is None or bases.nunique() == 1) else (
-            f" {ed.t('base_n')}: " + ", ".join(i18n.format_count(int(b), lang) for b in sorted(set(bases))) if len(bases) else "")
+        if not len(bases):
+            base = ""
+        elif data.hue_col is None or bases.nunique() == 1:
+            base = " " + i18n.labelled(ed.t("base_n"), i18n.format_count(int(bases.max()), lang), lang)
+        else:
+            base = " " + i18n.labelled(ed.t("base_n"), ", ".join(i18n.format_count(int(b), lang)
+                                                                  for b in sorted(set(bases))), lang)
     parts = [f"{source}.{base}".strip()]
     if test_text:
         parts.append(test_text + ".")
@@ -106,8 +110,8 @@ def alt_text(ed: Edition, title: str, data) -> str:
         return f"{title}. {ed.t('alt_all_suppressed')}"
     top = visible.sort_values("share", ascending=False).iloc[0]
     who = top["label"] + (f" ({top[data.hue_col]})" if data.hue_col else "")
-    return (f"{ed.t('alt_bar_chart')}: {title}. "
-            f"{ed.t('alt_largest')}: {who}, {_pct(top['share'], ed.lang)}.")
+    return (i18n.labelled(ed.t("alt_bar_chart"), title, ed.lang) + ". "
+            + i18n.labelled(ed.t("alt_largest"), f"{who}, {_pct(top['share'], ed.lang)}", ed.lang) + ".")
 
 
 def pipe_table(table: pd.DataFrame) -> str:

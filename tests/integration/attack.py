@@ -91,17 +91,36 @@ def published_numbers(site: Path, lang: str) -> list:
         out += [(f"explore:{key}:b", float(view["b"]))] if view["b"] is not None else []
         out += [(f"explore:{key}:g", float(v)) for v in view["g"] if v is not None]
         out += [(f"explore:{key}:n", float(v)) for row in view["n"] for v in row if v is not None]
+    from duoreport.data.reference import published_figures  # public: which figures are percentages
+
+    units = dict(zip(published_figures()["id"], published_figures()["unit"]))
     for table in html_tables(Path(site) / lang / "audit.html"):
         if not table or len(table[0]) < 6:
             continue
         header = table[0]
         base_col = next((i for i, h in enumerate(header) if h.lower().startswith(("basis", "base"))), None)
+        value_col = next((i for i, h in enumerate(header) if h.lower().startswith(("herberekend", "recalcul"))), None)
         if base_col is None:
             continue
         for row in table[1:]:
             text = row[base_col].replace(".", "").replace("\u202f", "").replace("\u00a0", "").strip()
-            if text.isdigit():
-                out.append((f"audit:{row[0]}:base_n", float(text)))
+            if not text.isdigit():
+                continue
+            base = float(text)
+            out.append((f"audit:{row[0]}:base_n", base))
+            if value_col is not None and units.get(row[0].strip("`"), "").startswith("percent"):
+                # a share printed beside its base gives its count away
+                value = row[value_col].replace("\u202f", "").replace("\u00a0", "").replace(".", "").replace(",", ".")
+                try:
+                    share = float(value)
+                except ValueError:
+                    continue
+                decimals = len(value.split(".")[1]) if "." in value else 0
+                half = 0.5 * 10 ** -decimals  # the share as printed: the true one is within half a unit
+                low, high = (share - half) * base / 100, (share + half) * base / 100
+                candidates = [k for k in range(int(np.floor(low)), int(np.ceil(high)) + 1) if low <= k <= high]
+                if 0 < share < 100 and len(candidates) == 1:  # one count fits: the share gives it away
+                    out.append((f"audit:{row[0]}:count from share x base", float(candidates[0])))
     return out
 
 

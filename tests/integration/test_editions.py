@@ -200,3 +200,29 @@ def test_second_run_skips_and_a_failure_is_isolated(editions, tmp_path):
 
 
 
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_an_export_where_the_age_order_flips_changes_the_sentence(editions, lang):
+    """The same page on data where the 20-24 band outnumbers the 25-29 band: the ordering
+    sentence gives way to its neutral wording, in both languages."""
+    import copy
+
+    from duoreport.report.claims import Facts, apply_claims, load_claims
+    from duoreport.settings import BOOK_DIR
+
+    claims = load_claims(BOOK_DIR / "claims")
+    page = (BOOK_DIR / lang / "profile.md").read_text(encoding="utf-8")
+    facts = Facts.from_edition(editions / f"{lang}/all-all", lang)
+    as_built, decisions = apply_claims(page, "profile.md", claims, facts)
+    assert ("profile_age_order", "claim") in {(d.claim, d.published) for d in decisions}
+
+    flipped = copy.deepcopy(facts)
+    cells = {c["category"]: c for c in flipped.charts["profile_age"]["cells"]}
+    cells["a20_24"]["share"], cells["a25_29"]["share"] = cells["a25_29"]["share"], cells["a20_24"]["share"]
+    text, decisions = apply_claims(page, "profile.md", claims, flipped)
+    assert ("profile_age_order", "else") in {(d.claim, d.published) for d in decisions}
+    assert text != as_built
+    marker = page.index("<!-- claim: profile_age_order -->")
+    wording = page[marker:].split("-->", 1)[1].split("<!-- else -->", 1)[0]
+    assert wording.strip()[:40] in as_built and wording.strip()[:40] not in text

@@ -333,7 +333,7 @@ def test_labels_in_dutch_and_french(shares_views):
     assert nl.labels["categories"]["jobseeker"] == "Werkzoekende"
     assert fr.labels["categories"]["jobseeker"] == "Demandeur d’emploi"
     shown = nl.labels["base"].split(": ")[1]
-    assert nl.labels["base"].startswith("basis n: ") and fr.labels["base"] == "base n: " + shown
+    assert nl.labels["base"].startswith("basis n: ") and fr.labels["base"] == "base n\u202f: " + shown
     assert abs(int(shown) - 66) <= 5
     yes = explore(shares_views, Query("outcome_6m", lang="fr"))
     assert yes.labels["test"] is None and yes.labels["title"] == "Résultat après 6 mois"

@@ -12,13 +12,9 @@ import csv
 import hashlib
 import json
 import os
-import queue
 import re
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -27,6 +23,7 @@ import pytest
 
 from duoreport import i18n
 from duoreport.settings import CHROMIUM, DEFAULT_DATA, NOTEBOOKS_DIR, REPO_ROOT
+from pages import address_printed_by, free_port, make_sure_stopped, stop_with_ctrl_c
 
 pytest.importorskip("jupyterlab")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -49,31 +46,6 @@ IMAGES = """(notebook) => [...document.querySelectorAll(notebook + ' .jp-OutputA
     .map(img => ({src: img.getAttribute('src'), width: img.naturalWidth}))"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _read_lines(stream, out: queue.Queue) -> None:
-    for line in stream:
-        out.put(line)
-
-
-def _address(proc, lines: queue.Queue, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            assert proc.poll() is None, f"duoreport lab exited with {proc.returncode}"
-            continue
-        match = re.search(r"http://127\.0\.0\.1:\d+/\S+", line)
-        if match:
-            return match.group(0)
-    raise AssertionError("duoreport lab printed no address")
-
-
 def _png_digests_of(executed_notebook) -> set:
     """The chart images of a notebook executed by papermill for the book."""
     nb = json.loads(executed_notebook.read_text(encoding="utf-8"))
@@ -86,11 +58,38 @@ def _mentees_in_the_data() -> int:
         return sum(1 for _ in csv.DictReader(fh))
 
 
+def _wait_until_the_kernel_is_ready(page, url: str, timeout: float = 120) -> None:
+    """The server has the notebook's kernel started and idle (its reply to kernel_info came)."""
+    parts = urlsplit(url)
+    sessions_url = f"{parts.scheme}://{parts.netloc}/api/sessions?{parts.query}"
+    deadline = time.monotonic() + timeout
+    while True:
+        states = [s["kernel"]["execution_state"] for s in page.request.get(sessions_url).json()
+                  if s["path"] == "notebooks/profile.md" and s.get("kernel")]
+        if states == ["idle"]:
+            return
+        assert time.monotonic() < deadline, f"the notebook's kernel is not ready: {states}"
+        page.wait_for_timeout(500)
+
+
 def _run_all_and_check(page, lang: str, after: int, book_images: set) -> int:
     """Run all cells; check the outputs; return the last execution count."""
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-    page.wait_for_function(PROMPTS_DONE, arg=[NOTEBOOK, after], timeout=150_000)
+    def run_all():
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+
+    run_all()
+    deadline = time.monotonic() + 150
+    while not page.evaluate(PROMPTS_DONE, [NOTEBOOK, after]):
+        assert time.monotonic() < deadline, "the cells did not all run"
+        # on a busy machine JupyterLab may ask which kernel to start, proposing the notebook's own
+        # (Python 3): the researcher accepts it and asks again to run all cells
+        dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+        if dialog.is_visible():
+            dialog.locator(".jp-mod-accept").click()
+            page.wait_for_selector(".jp-Dialog", state="detached", timeout=30_000)
+            run_all()
+        page.wait_for_timeout(1000)
     notebook = page.locator(NOTEBOOK)
     assert notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0, \
         notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").first.inner_text()
@@ -130,15 +129,13 @@ def test_lab_runs_the_profile_chapter_in_both_languages_offline(tmp_path, site):
     env = dict(os.environ, TMPDIR=str(temp), JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "duoreport", "lab", "--no-browser", "--port", str(port)],
                             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
     requests = []
     try:
-        url = _address(proc, lines, timeout=120)
+        url = address_printed_by(proc, timeout=120)
         assert url.startswith(f"http://127.0.0.1:{port}/lab/tree/notebooks?token=")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
@@ -152,7 +149,7 @@ def test_lab_runs_the_profile_chapter_in_both_languages_offline(tmp_path, site):
                 page.locator(".jp-DirListing-item", has_text="profile.md").dblclick(timeout=90_000)
                 page.wait_for_function("([notebook, n]) => document.querySelectorAll(notebook + ' .jp-CodeCell').length == n",
                                        arg=[NOTEBOOK, code_cells], timeout=60_000)
-                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+                _wait_until_the_kernel_is_ready(page, url)
 
                 last = _run_all_and_check(page, "nl", 0, book_images["nl"])
                 page.screenshot(path=str(tmp_path / "profile-nl.png"))
@@ -188,18 +185,10 @@ def test_lab_runs_the_profile_chapter_in_both_languages_offline(tmp_path, site):
         foreign = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != host]
         assert requests and not foreign, foreign
 
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-        with pytest.raises(OSError):  # JupyterLab is gone with it
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        stop_with_ctrl_c(proc, port, timeout=30)  # JupyterLab is gone with it
         assert list(temp.iterdir()) == []  # its settings folder is removed
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        make_sure_stopped(proc, timeout=30)
         log.close()
         if PROFILE.read_bytes() != original:  # never leave the repository changed
             PROFILE.write_bytes(original)

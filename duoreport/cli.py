@@ -1,4 +1,4 @@
-"""Command line: ``duoreport validate | synth | audit | contract | run | editions | build | explore``."""
+"""Command line: ``duoreport validate | synth | audit | contract | run | editions | build | explore | lab``."""
 
 from __future__ import annotations
 
@@ -143,6 +143,12 @@ def cmd_explore(args) -> int:
     return serve(args.data, args.port, args.lang, check_data=_load)
 
 
+def cmd_lab(args) -> int:
+    from .publish.lab import serve_lab
+
+    return serve_lab(args.port, open_browser=not args.no_browser)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="duoreport", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -204,6 +210,11 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--lang", default="nl", choices=list(LANGUAGES))
     p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("lab", help="JupyterLab on 127.0.0.1 with the chapter notebooks open, until Ctrl-C")
+    p.add_argument("--port", type=int, default=None, help="default: 8888, or the next free port")
+    p.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    p.set_defaults(func=cmd_lab)
 
     args = parser.parse_args(argv)
     try:

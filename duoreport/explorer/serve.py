@@ -96,26 +96,69 @@ def stop(proc) -> None:
             proc.wait()
 
 
-def serve(data_dir: Path, port: int, lang: str, check_data) -> int:
-    """Serve the subgroup explorer with Voilà on 127.0.0.1 until Ctrl-C; ``check_data(dir)`` validates first."""
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve_locally(title: str, server: str, port: int, prepare, path: str = "/", open_browser: bool = False) -> int:
+    """Run a web server on 127.0.0.1 until it stops or Ctrl-C (the explorer's Voilà, the JupyterLab workbench).
+
+    ``prepare(folder)`` fills a private temporary folder and returns the server's command and
+    environment; the server runs there in its own session (the terminal's Ctrl-C reaches this
+    process only, which then stops it, as it does on SIGTERM), and the folder is removed however
+    it ends."""
     import shutil
     import signal
     import subprocess
 
+    if not port_free(port):
+        print(f"Port {port} on 127.0.0.1 is in use: choose another one with --port.", file=sys.stderr)
+        return 1
+    folder = Path(tempfile.mkdtemp(prefix="duoreport-serve-"))
+    proc = None
+    terminated = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
+    try:
+        cmd, env = prepare(folder)
+        proc = subprocess.Popen(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        if not wait_for_port(port, proc, timeout=90):
+            print(f"{server} did not start on 127.0.0.1:{port} (see its messages above).", file=sys.stderr)
+            return 1
+        url = f"http://127.0.0.1:{port}{path}"
+        print(f"{title}: {url}  (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        code = proc.wait()
+        print(f"{server} stopped (exit {code}).", file=sys.stderr)
+        return 0 if code == 0 else 1
+    except KeyboardInterrupt:
+        print(f"Stopping {server}.", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            if proc is not None:
+                stop(proc)
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, terminated)
+
+
+def serve(data_dir: Path, port: int, lang: str, check_data) -> int:
+    """Serve the subgroup explorer with Voilà on 127.0.0.1 until Ctrl-C; ``check_data(dir)`` validates first."""
     venv = explorer_venv()
-    voila = venv / "bin" / "voila"
+    voila = venv / "Scripts" / "voila.exe" if os.name == "nt" else venv / "bin" / "voila"
     if not voila.is_file():
         print(f"The explorer's environment is missing: {voila} not found.\n"
               f"Run `bash setup.sh` (it creates {venv.name}/ with Voilà), then `duoreport explore` again.",
               file=sys.stderr)
         return 2
-    if not port_free(port):
-        print(f"Port {port} on 127.0.0.1 is in use: choose another one with --port.", file=sys.stderr)
-        return 1
     data_dir = Path(data_dir).resolve()
-    folder = Path(tempfile.mkdtemp(prefix="duoreport-explore-"))
-    proc = None
-    try:
+
+    def prepare(folder: Path):
         check_data(data_dir)  # a clear contract error now, rather than in the browser
         notebook = _explorer_notebook(folder, data_dir, lang)
         env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
@@ -125,23 +168,6 @@ def serve(data_dir: Path, port: int, lang: str, check_data) -> int:
         if template_root is not None:
             env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(template_root), env.get("JUPYTER_PATH")]))
             cmd.append(f"--VoilaConfiguration.template={EXPLORER_TEMPLATE}")
-        # its own session: the terminal's Ctrl-C reaches this process only, which then stops Voilà
-        proc = subprocess.Popen(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-        if not wait_for_port(port, proc, timeout=60):
-            print(f"Voilà did not start on 127.0.0.1:{port} (see its messages above).", file=sys.stderr)
-            return 1
-        print(f"Subgroup explorer: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
-        code = proc.wait()
-        print(f"Voilà stopped (exit {code}).", file=sys.stderr)
-        return 0 if code == 0 else 1
-    except KeyboardInterrupt:
-        print("Stopping the explorer.", file=sys.stderr, flush=True)
-        return 0
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        try:
-            if proc is not None:
-                stop(proc)
-            shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+        return cmd, env
+
+    return serve_locally("Subgroup explorer", "Voilà", port, prepare)

@@ -2,14 +2,9 @@
 and the clear message when the explorer's environment is missing."""
 
 import os
-import queue
-import re
-import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +12,7 @@ import pytest
 from duoreport import cli, i18n
 from duoreport.explorer import code_label, serve
 from duoreport.settings import REPO_ROOT
+from pages import address_printed_by, free_port, make_sure_stopped, stop_with_ctrl_c
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 VOILA = REPO_ROOT / ".venv-explorer" / "bin" / "voila"
@@ -55,31 +51,6 @@ def test_the_offline_template_has_no_other_host(tmp_path):
 # --- in the browser --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _lines(stream, out: queue.Queue) -> None:
-    for line in stream:
-        out.put(line)
-
-
-def _wait_for_address(proc, lines: queue.Queue, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            assert proc.poll() is None, f"duoreport explore exited with {proc.returncode}"
-            continue
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        if match:
-            return match.group(0)
-    raise AssertionError("duoreport explore printed no address")
-
-
 CHART_DIGEST = """async (selector) => {
     const img = document.querySelector(selector);
     const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
@@ -93,16 +64,14 @@ CHART_DIGEST = """async (selector) => {
 def test_explore_serves_widgets_offline_and_stops_on_ctrl_c(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "explore.log", "w")
     temp = tmp_path / "tmp"  # the temporary folders of duoreport explore and Voilà go here
     temp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "duoreport", "explore", "--port", str(port)], cwd=REPO_ROOT,
                             stdout=subprocess.PIPE, stderr=log, text=True, env=dict(os.environ, TMPDIR=str(temp)))
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True).start()
     try:
-        url = _wait_for_address(proc, lines, timeout=90)
+        url = address_printed_by(proc, timeout=90)
         assert url == f"http://127.0.0.1:{port}/"
         requests = []
         with sync_playwright() as pw:
@@ -147,18 +116,10 @@ def test_explore_serves_widgets_offline_and_stops_on_ctrl_c(tmp_path):
         blobs = [u for u in requests if u.startswith("blob:")]
         assert all(u.startswith(f"blob:{url}") for u in blobs), blobs
 
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
-        with pytest.raises(OSError):  # Voilà is gone with it
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        stop_with_ctrl_c(proc, port, timeout=10)  # Voilà is gone with it
         assert list(temp.iterdir()) == []  # the converted notebook and Voilà's files are removed
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        make_sure_stopped(proc, timeout=15)
         log.close()
     assert "Traceback" not in (tmp_path / "explore.log").read_text(), (tmp_path / "explore.log").read_text()
 

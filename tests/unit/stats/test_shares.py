@@ -13,9 +13,6 @@ import pandas as pd
 import pytest
 
 from duoreport.stats.shares import (
-    TestResult as StatsTestResult,
-)
-from duoreport.stats.shares import (
     difference_in_proportions,
     independence_test,
     share_table,

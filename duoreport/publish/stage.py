@@ -39,6 +39,7 @@ from ..settings import BOOK_DIR, DEFAULT_THRESHOLD, LANGUAGES, REPO_ROOT
 from .editions import code_hash
 
 LANGS = LANGUAGES
+PLAIN_NUMREF = re.compile(r"\{numref\}`(fig-[A-Za-z0-9_]+)`")
 CHART_MARKER = re.compile(r"^<!-- chart: ([a-z0-9_]+) -->\s*$", re.M)
 AUDIT_MARKER = "<!-- audit-table -->"
 CONTRACT_MARKER = "<!-- contract-tables -->"
@@ -231,6 +232,19 @@ def substitutions(scope: dict, lang: str) -> dict:
     }
 
 
+def figure_reference(match: re.Match, lang: str) -> str:
+    """A figure reference in running text: "figuur 2.3", capitalised at the start of a sentence."""
+    before = match.string[: match.start()]
+    while True:  # look past the claim markers to the text a reader sees before the reference
+        trimmed = re.sub(r"<!--[^>]*-->\s*$", "", before.rstrip(" \u00a0("))
+        if trimmed == before:
+            break
+        before = trimmed
+    start = not before.strip() or before.rstrip()[-1] in ".!?\n" or before.endswith("\n")
+    word = i18n.text("figure", lang) if start else i18n.text("figure", lang).lower()
+    return f"{{numref}}`{word} %s <{match.group(1)}>`"
+
+
 def page_title_line(text: str) -> int:
     """The index of the page's title line (after its ``(label)=`` target, if any)."""
     lines = text.split("\n")
@@ -293,6 +307,8 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
     for page in sorted((pages_dir or BOOK_DIR / lang).glob("*.md")):
         text = page.read_text(encoding="utf-8")
         text, taken = apply_claims(text, f"book/{lang}/{page.name}", claims, facts)
+        # a caption reads "Figuur 2.3. Title"; a reference in a sentence "figuur 2.3", without the period
+        text = PLAIN_NUMREF.sub(lambda m: figure_reference(m, lang), text)
         claim_report += taken
         used = CHART_MARKER.findall(text)
         missing = [c for c in used if c not in charts]

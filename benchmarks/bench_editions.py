@@ -3,10 +3,14 @@
     python3 benchmarks/bench_editions.py [--limit N]
 
 (a) floor: the same number of notebook runs, of a notebook that only does the chapter
-    imports, with papermill, over the same number of processes;
-(b) naive: a sequential loop of papermill calls (one per chapter and edition);
-(c) duoreport editions: the parallel runner, from an empty output folder, then again
+    imports, with papermill (a new kernel each), over the same number of processes;
+(b) naive: a sequential loop of papermill calls (one per chapter and edition, a new kernel
+    each, no HTML);
+(c) duoreport editions: the parallel runner (one warm kernel per process, the data loaded
+    once per kernel, HTML renderings included), from an empty output folder, then again
     with nothing changed (everything skipped).
+
+All three run one after the other in the same invocation, on the same machine state.
 Results are appended to benchmarks/RESULTS.md.
 """
 
@@ -25,12 +29,13 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from duoreport.chapters import CHAPTERS
-from duoreport.pipeline import (DEFAULT_DATA, NOTEBOOKS_DIR, _to_ipynb, edition_matrix, execute_with_retry,
-                                run_editions)
+from duoreport.publish.editions import (PRELOAD, _to_ipynb, edition_matrix, execute_with_retry,
+                                        run_editions)
+from duoreport.report.inventory import CHAPTERS
+from duoreport.settings import DEFAULT_DATA, NOTEBOOKS_DIR
 
 HERE = Path(__file__).resolve().parent
-IMPORTS = "import duoreport.notebook, duoreport.chapters, pandas, seaborn, matplotlib.pyplot, scipy.stats, myst_nb\n"
+IMPORTS = PRELOAD  # what a chapter notebook imports (the warm kernels load the same once)
 
 
 def floor_notebook(path: Path) -> None:
@@ -54,6 +59,7 @@ def main() -> None:
     specs, _, data_hash = edition_matrix(DEFAULT_DATA)
     specs = specs[: args.limit] if args.limit else specs
     n_runs = len(specs) * len(CHAPTERS)
+    load = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     rows = []
     try:
@@ -91,11 +97,15 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     floor = rows[0][1]
+    naive = rows[1][1]
     lines = [f"\n## {date.today()} — {len(specs)} editions x {len(CHAPTERS)} chapters = {n_runs} notebook runs, "
              f"{args.jobs} processes, {os.cpu_count()} cores, Python {platform.python_version()}\n",
-             "| run | seconds | per notebook run | x floor |", "|---|---:|---:|---:|"]
+             "| run | seconds | per notebook run | x floor | naive / this |", "|---|---:|---:|---:|---:|"]
     for name, sec in rows:
-        lines.append(f"| {name} | {sec:.1f} | {sec / n_runs:.2f} | {sec / floor:.2f} |")
+        speedup = f"{naive / sec:.2f}" if sec > 0.05 else ""
+        lines.append(f"| {name} | {sec:.1f} | {sec / n_runs:.2f} | {sec / floor:.2f} | {speedup} |")
+    lines.append(f"\nLoad average of the machine (1 min) at the start and the end: {load[0]:.1f} and "
+                 f"{os.getloadavg()[0]:.1f} (other work shares the 2 cores).")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:

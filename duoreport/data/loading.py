@@ -121,8 +121,10 @@ def _delimiter(first_line: str) -> str:
     return delimiter if counts[delimiter] else ","
 
 
-def read_csv_raw(path: Path, data: bytes | None = None) -> RawTable:
-    """A CSV file's cells (``data``: its bytes, when already read).
+def read_csv_raw(path: Path, data: bytes | None = None, unencoded=()) -> RawTable:
+    """A CSV file's cells (``data``: its bytes, when already read; ``unencoded``: columns to
+    leave unencoded, for :func:`reference_lookups` to encode with the columns they share
+    values with).
 
     A file without quote characters is split by pyarrow (vectorised, both cores); any other
     file, and any file pyarrow does not read as a plain grid, by Python's csv module. Both
@@ -143,13 +145,14 @@ def read_csv_raw(path: Path, data: bytes | None = None) -> RawTable:
         body = data[3:] if data.startswith(BOM) else data
     decimal_comma = delimiter == ";"
     if b'"' not in body and b"\x00" not in body:
-        raw = _read_plain_csv(path.name, body, delimiter, decimal_comma)
+        raw = _read_plain_csv(path.name, body, delimiter, decimal_comma, set(unencoded))
         if raw is not None:
             return raw
     return _read_csv_module(path.name, body.decode("utf-8"), delimiter, decimal_comma)
 
 
-def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool) -> RawTable | None:
+def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool,
+                    unencoded: set = frozenset()) -> RawTable | None:
     """A CSV file without quotes, split by pyarrow; None when it is not a plain grid (a row with
     another number of fields, an empty line): the csv module's path then says where."""
     import pyarrow as pa
@@ -171,9 +174,11 @@ def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     columns = []
-    for i in range(table.num_columns):
-        encoded = table.column(i).dictionary_encode().combine_chunks()
-        columns.append(RawColumn(encoded.indices.to_numpy(), arrow=encoded.dictionary))
+    for i, name in enumerate(header):
+        column = RawColumn.unencoded(table.column(i))
+        if name not in unencoded:
+            column.codes  # factorised now: the codes take less memory than the text of every cell
+        columns.append(column)
     return RawTable.from_columns(file, header, columns, first_row=2, decimal_comma=decimal_comma)
 
 
@@ -536,6 +541,8 @@ def check_column(file: str, column: RawColumn, f: C.Field, decimal_comma: bool, 
 
 def duplicated_keys(keys: list) -> np.ndarray:
     """Rows whose combination of keys (one array of distinct-value numbers per column) is not unique."""
+    if len(keys) == 1 and len(keys[0]):  # numbers below the number of rows: count them
+        return np.bincount(keys[0])[keys[0]] > 1
     combined = keys[0].astype(np.int64)
     for more in keys[1:]:
         width = int(more.max()) + 1 if len(more) else 1
@@ -716,7 +723,10 @@ def _read_table(path: Path, table: C.Table, hasher) -> RawTable:
     data = path.read_bytes()
     hasher.update(path.name.encode())
     hasher.update(data)
-    return read_xlsx_raw(path, table.name) if path.suffix == ".xlsx" else read_csv_raw(path, data)
+    if path.suffix == ".xlsx":
+        return read_xlsx_raw(path, table.name)
+    shared = {col for t, col in set(REFERS_TO) | REFERRED if t == table.name}
+    return read_csv_raw(path, data, unencoded=shared)
 
 
 def reference_lookups(raws: dict) -> dict:
@@ -725,7 +735,8 @@ def reference_lookups(raws: dict) -> dict:
     over the referring column's distinct cells.
 
     The referred column and all the columns that refer to it are encoded together, in one
-    hashing pass (pyarrow): each distinct ID is hashed once per column that holds it."""
+    hashing pass (pyarrow): the columns still unencoded are factorised by it (each of their
+    cells hashed once, for their own codes and for the comparison at the same time)."""
     import pyarrow as pa
 
     children = {}
@@ -733,27 +744,43 @@ def reference_lookups(raws: dict) -> dict:
         children.setdefault(parent, []).append(key)
     out = {}
     for (ptable, pcol), keys in children.items():
-        parent = _arrow_column(raws.get(ptable), pcol)
+        parent = _text_column(raws.get(ptable), pcol)
         if parent is None:
             continue
-        kids = [(key, col) for key in keys if (col := _arrow_column(raws.get(key[0]), key[1])) is not None]
+        kids = [(key, col) for key in keys if (col := _text_column(raws.get(key[0]), key[1])) is not None]
         if not kids:
             continue
-        arrays = [parent] + [col for _, col in kids]
-        indices = pa.chunked_array(arrays).dictionary_encode().combine_chunks().indices.to_numpy()
-        # the referred column's distinct cells come first and are distinct: they keep their
-        # positions, so a referring cell is found exactly when its index is below their number
-        bounds = np.cumsum([len(a) for a in arrays])
-        for (key, _), start, end in zip(kids, bounds[:-1], bounds[1:]):
+        columns = [parent] + [col for _, col in kids]
+        inputs = [col.arrow if col.encoded else col.cells for col in columns]  # distinct cells, or every cell
+        chunks = [chunk for a in inputs for chunk in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+        encoded = pa.chunked_array(chunks, type=pa.string()).dictionary_encode().combine_chunks()
+        indices, domain = encoded.indices.to_numpy(), encoded.dictionary
+        bounds = np.concatenate([[0], np.cumsum([len(a) for a in inputs])])
+        # the referred column comes first: its distinct cells are the first entries of the domain
+        if parent.encoded:
+            n_parent = parent.n_distinct
+        else:
+            own = indices[: bounds[1]]
+            n_parent = int(own.max()) + 1 if len(own) else 0
+            parent.set_encoding(own, domain.slice(0, n_parent))
+        for (key, col), start, end in zip(kids, bounds[1:-1], bounds[2:]):
             position = indices[start:end]
-            out[key] = (position < len(parent), position)
+            if not col.encoded:  # every cell: keep the distinct ones, in the domain's order
+                used = np.zeros(len(domain), dtype=bool)
+                used[position] = True
+                kept = np.flatnonzero(used)
+                col.set_encoding((np.cumsum(used) - 1)[position], domain.take(pa.array(kept)))
+                position = kept
+            out[key] = (position < n_parent, position)
     return out
 
 
-def _arrow_column(raw: RawTable | None, name: str):
+def _text_column(raw: RawTable | None, name: str) -> RawColumn | None:
+    """A column read from CSV (text cells, encoded or not), or None."""
     if raw is None or name not in raw.header:
         return None
-    return raw.columns[raw.header.index(name)].arrow
+    col = raw.columns[raw.header.index(name)]
+    return col if not col.encoded or col.arrow is not None else None
 
 
 def load_dataset(directory) -> Dataset:

@@ -32,16 +32,60 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-@dataclass(frozen=True)
 class RawColumn:
-    """One column's cells: distinct cells and, per data row, the position of its cell among them."""
+    """One column's cells: distinct cells and, per data row, the position of its cell among them.
 
-    codes: np.ndarray            # intp, one per data row
-    values: list | None = None   # the distinct cells as Python values (None: see ``arrow``)
-    arrow: object = None         # the distinct cells as a pyarrow StringArray (CSV files)
+    A column read from CSV may arrive *unencoded* (``cells``: every row's cell as a pyarrow
+    array); it is factorised the first time its codes or distinct cells are asked for, or
+    together with the columns that share its values (:meth:`encode_with`), which hashes each
+    ID once rather than once per column and once more to compare the columns."""
+
+    def __init__(self, codes=None, values: list | None = None, arrow=None, cells=None):
+        self._codes = codes      # intp/int32, one per data row
+        self._values = values    # the distinct cells as Python values (or None: see arrow)
+        self._arrow = arrow      # the distinct cells as a pyarrow StringArray (CSV files)
+        self._cells = cells      # unencoded: every row's cell as a pyarrow (chunked) array
+
+    @classmethod
+    def unencoded(cls, cells) -> "RawColumn":
+        return cls(cells=cells)
+
+    @property
+    def encoded(self) -> bool:
+        return self._cells is None
+
+    @property
+    def cells(self):
+        """Every row's cell as a pyarrow array (None once the column is encoded)."""
+        return self._cells
+
+    def _encode(self) -> None:
+        if self._cells is not None:
+            encoded = self._cells.dictionary_encode()
+            encoded = encoded.combine_chunks() if hasattr(encoded, "combine_chunks") else encoded
+            self._codes, self._arrow, self._cells = encoded.indices.to_numpy(), encoded.dictionary, None
+
+    def set_encoding(self, codes, arrow) -> None:
+        """Encode an unencoded column from outside (codes into ``arrow``, its distinct cells)."""
+        self._codes, self._arrow, self._values, self._cells = codes, arrow, None, None
+
+    @property
+    def codes(self) -> np.ndarray:
+        self._encode()
+        return self._codes
+
+    @property
+    def values(self) -> list | None:
+        self._encode()
+        return self._values
+
+    @property
+    def arrow(self):
+        self._encode()
+        return self._arrow
 
     def __len__(self) -> int:
-        return len(self.codes)
+        return len(self._cells) if self._cells is not None else len(self._codes)
 
     @property
     def n_distinct(self) -> int:
@@ -80,6 +124,21 @@ class RawColumn:
         out[todo] = [blank(v) for v in self.distinct(todo)]
         return out
 
+    def blank_rows(self) -> np.ndarray | None:
+        """Which rows hold a blank cell (None: none does)."""
+        if self._cells is None:
+            blank_distinct = self.blank_distinct()
+            return blank_distinct[self.codes] if blank_distinct.any() else None
+        import pyarrow.compute as pc
+
+        surely_filled = pc.match_substring_regex(self._cells, "[!-~]").to_numpy(zero_copy_only=False)
+        if surely_filled.all():
+            return None
+        out = np.zeros(len(surely_filled), dtype=bool)
+        todo = np.nonzero(~surely_filled)[0]
+        out[todo] = [blank(v) for v in self._cells.take(todo).to_pylist()]
+        return out if out.any() else None
+
     def map_distinct(self, convert) -> "RawColumn":
         """A column whose every cell is ``convert(cell)`` (called once per distinct cell)."""
         converted = [convert(v) for v in self.uniques]
@@ -87,11 +146,13 @@ class RawColumn:
 
     def take_rows(self, rows: np.ndarray) -> "RawColumn":
         """The column restricted to some data rows (positions), distinct cells kept in order."""
+        if self._cells is not None:
+            return RawColumn.unencoded(self._cells.take(rows))
         codes = self.codes[rows]
         used = np.zeros(self.n_distinct, dtype=bool)
         used[codes] = True
         if used.all():
-            return replace(self, codes=codes)
+            return RawColumn(codes, values=self.values, arrow=self.arrow)
         position = np.cumsum(used) - 1
         kept = np.nonzero(used)[0]
         if self.values is not None:
@@ -162,7 +223,7 @@ class RawTable:
                      decimal_comma: bool) -> "RawTable":
         """A table from whole columns whose rows are consecutive from ``first_row``; rows whose
         cells are all blank are dropped."""
-        n = len(columns[0]) if columns else 0
+        n = len(columns[0]) if columns else 0  # every column has a cell per row
         numbers = np.arange(first_row, first_row + n, dtype=np.int64)
         table = cls(file, list(header), list(columns), numbers, decimal_comma)
         return table.drop_blank_rows()
@@ -172,10 +233,9 @@ class RawTable:
             return self
         all_blank = None
         for col in self.columns:
-            blank_distinct = col.blank_distinct()
-            if not blank_distinct.any():
+            rows_blank = col.blank_rows()
+            if rows_blank is None:
                 return self  # a column without a blank cell: no row is all blank
-            rows_blank = blank_distinct[col.codes]
             all_blank = rows_blank if all_blank is None else all_blank & rows_blank
             if not all_blank.any():
                 return self

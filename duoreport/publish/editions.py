@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..data import contract as C
@@ -85,19 +87,39 @@ def _to_ipynb(md: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def _to_html(ipynb: Path, target: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
+_SOURCES: dict = {}
 
-    import warnings
+
+def chapter_source(chapter: str) -> Path:
+    """The chapter notebook as .ipynb (converted once per process and notebook version)."""
+    md = NOTEBOOKS_DIR / f"{chapter}.md"
+    key = (chapter, md.stat().st_mtime_ns, md.stat().st_size)
+    if key not in _SOURCES or not _SOURCES[key].exists():
+        folder = Path(tempfile.mkdtemp(prefix="duoreport-sources-"))
+        _SOURCES[key] = folder / f"{chapter}.ipynb"
+        _to_ipynb(md, _SOURCES[key])
+    return _SOURCES[key]
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.mathjax_url = ""
     exporter.require_js_url = ""  # no script from a CDN: the HTML needs none
+    return exporter  # its templates are loaded once per process
+
+
+def _to_html(ipynb: Path, target: Path) -> None:
+    import warnings
+
+    import nbformat
+
     with warnings.catch_warnings():
         # glued values are stored for the book under papermill's own mimetypes
         warnings.simplefilter("ignore", UserWarning)
-        body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4))
+        body, _ = _html_exporter().from_notebook_node(nbformat.read(ipynb, as_version=4))
     target.write_text(body, encoding="utf-8")
 
 
@@ -105,7 +127,7 @@ KERNEL_START_ATTEMPTS = 3
 
 
 def execute_with_retry(pm, source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
-    """papermill, retried when the kernel fails to start.
+    """papermill in a new kernel, retried when the kernel fails to start.
 
     Kernels started at the same moment by parallel processes can race for the same TCP
     port ("Address already in use", "Kernel died before replying to kernel_info"); such
@@ -118,20 +140,167 @@ def execute_with_retry(pm, source: Path, executed: Path, parameters: dict, cwd: 
                                 cwd=str(cwd))
             return
         except RuntimeError as exc:
-            startup = "kernel_info" in str(exc) or "Kernel died" in str(exc)
-            if not startup or attempt == KERNEL_START_ATTEMPTS:
+            if not _startup_failure(exc) or attempt == KERNEL_START_ATTEMPTS:
                 raise
             time.sleep(0.5 * attempt)
 
 
+def _startup_failure(exc: Exception) -> bool:
+    return "kernel_info" in str(exc) or "Kernel died" in str(exc) or "Address already in use" in str(exc)
+
+
+# --- a kernel that runs notebook after notebook ------------------------------------------
+
+# What every chapter notebook imports: done once when the kernel starts.
+PRELOAD = "import duoreport.report.notebook, duoreport.report.edition, myst_nb, IPython.display, scipy.stats\n"
+
+# Before each notebook: no figure, no variable and no working directory left from the one before,
+# a new history session and execution counts from 1, as in a new kernel (module caches stay:
+# that is the point).
+RESET = """import os, matplotlib.pyplot
+matplotlib.pyplot.close("all")
+os.chdir({cwd!r})
+get_ipython().reset(new_session=True)
+"""
+
+WARM_ENGINE = "duoreport-warm"
+
+
+class WarmKernel:
+    """A Python kernel kept running for the notebooks of one process.
+
+    papermill starts a kernel for every notebook it runs (about a second of start and imports
+    each). Here one kernel is started, the chapters' imports are loaded once, and papermill
+    runs each notebook in it through its own engine (:data:`WARM_ENGINE`, given the kernel's
+    manager); between two notebooks the kernel is reset (:data:`RESET`). What the package
+    caches in the kernel (the validated dataset and its views for a data hash, the Wilson
+    intervals, the translation catalogues) is shared by the notebooks it runs."""
+
+    def __init__(self):
+        self.km = None
+        self.runs = 0
+        self.start()
+
+    def start(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            km = KernelManager(kernel_name="python3")
+            try:
+                km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                client = km.client()
+                client.start_channels()
+                try:
+                    client.wait_for_ready(timeout=60)
+                    self._run(client, PRELOAD)
+                finally:
+                    client.stop_channels()
+                self.km = km
+                return
+            except RuntimeError as exc:
+                km.shutdown_kernel(now=True)
+                if not _startup_failure(exc) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
+                time.sleep(0.5 * attempt)
+
+    @staticmethod
+    def _run(client, code: str) -> None:
+        reply = client.execute_interactive(code, silent=True, store_history=False, timeout=EXECUTION_TIMEOUT)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel setup failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+    def execute(self, pm, source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+        """Run one notebook as papermill does, in this kernel, with ``cwd`` as working directory."""
+        if self.km is None or not self.km.is_alive():
+            self.restart()
+        client = self.km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            self._run(client, RESET.format(cwd=str(cwd)))
+        finally:
+            client.stop_channels()
+        pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
+                            engine_name=WARM_ENGINE, km=self.km, request_save_on_cell_execute=False,
+                            progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT)
+        self.runs += 1
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 — a kernel that is already gone
+                pass
+            self.km = None
+
+
+def _register_warm_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine on a kernel that is already running (``km``); the
+        kernel is left running and the client's channels are closed after the notebook."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    if WARM_ENGINE not in papermill_engines._engines:
+        papermill_engines.register(WARM_ENGINE, WarmEngine)
+
+
+_IN_WORKER = False
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _start_worker() -> None:
+    """In each worker process of :func:`run_editions`: its kernel is started by the first
+    edition that runs (none when every edition is up to date) and kept for the others."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    _register_warm_engine()
+
+
+def _worker_kernel() -> WarmKernel | None:
+    """The worker's warm kernel (None outside a worker), started when first needed and shut
+    down when the worker ends."""
+    global _WORKER_KERNEL
+    if _IN_WORKER and _WORKER_KERNEL is None:
+        from multiprocessing import util
+
+        _WORKER_KERNEL = WarmKernel()
+        util.Finalize(_WORKER_KERNEL, _WORKER_KERNEL.shutdown, exitpriority=10)
+    return _WORKER_KERNEL
+
+
 def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | None = None,
                 code: str | None = None, force: bool = False) -> RunResult:
-    """Execute the four chapter notebooks for one edition; never raises."""
+    """Execute the four chapter notebooks for one edition; never raises.
+
+    In a worker of :func:`run_editions` the notebooks run in the worker's warm kernel;
+    otherwise in a kernel started for this edition."""
     import papermill as pm
 
     start = time.monotonic()
     out_root = Path(out_root).resolve()  # notebooks run with their own working directory
     target = out_root / spec.slug
+    kernel = own_kernel = None
     try:
         if data_hash is None:
             from ..data.loading import data_hash as hash_dir
@@ -140,16 +309,18 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
         stamp_file = target / STAMP
         if not force and stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
             return RunResult(spec, "skipped", time.monotonic() - start)
+        kernel = _worker_kernel()
+        if kernel is None:
+            _register_warm_engine()
+            kernel = own_kernel = WarmKernel()
         out_root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".run-", dir=out_root))
         try:
             for chapter in CHAPTERS:
-                source = tmp / f"{chapter}.source.ipynb"
-                _to_ipynb(NOTEBOOKS_DIR / f"{chapter}.md", source)
                 executed = tmp / f"{chapter}.ipynb"
-                execute_with_retry(pm, source, executed, spec.parameters(tmp), tmp)
-                source.unlink()
-                _to_html(executed, tmp / f"{chapter}.html")
+                kernel.execute(pm, chapter_source(chapter), executed, spec.parameters(tmp), tmp)
+            for chapter in CHAPTERS:  # after the runs, so that a failed run writes no HTML
+                _to_html(tmp / f"{chapter}.ipynb", tmp / f"{chapter}.html")
             (tmp / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
@@ -167,10 +338,15 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
         failed_log.unlink(missing_ok=True)
         return RunResult(spec, "ran", time.monotonic() - start)
     except Exception as exc:  # noqa: BLE001 — one failing edition must not stop the others
+        if kernel is not None and own_kernel is None:
+            kernel.restart()  # what the failed notebook left in the kernel does not reach the next edition
         log = out_root / "failed" / (spec.slug.replace("/", "_") + ".log")
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(f"{spec}\n\n{traceback.format_exc()}", encoding="utf-8")
         return RunResult(spec, "failed", time.monotonic() - start, f"{type(exc).__name__}: {exc} (log: {log})")
+    finally:
+        if own_kernel is not None:
+            own_kernel.shutdown()
 
 
 def edition_matrix(data_dir: Path, years=None, antennas=None, langs=LANGUAGES, threshold: int = DEFAULT_THRESHOLD):
@@ -203,7 +379,7 @@ def run_editions(specs, out_root: Path, data_hash: str, jobs: int | None = None,
     code = code_hash()
     jobs = jobs or os.cpu_count() or 1
     results = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
         futures = {pool.submit(run_edition, s, out_root, data_hash, code, force): s for s in specs}
         bar = tqdm(total=len(futures), desc="editions", unit="run", disable=not progress)
         for future in as_completed(futures):

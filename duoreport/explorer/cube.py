@@ -1,4 +1,4 @@
-"""The explorer of the web book: pre-computed, suppressed views for a page without a kernel.
+"""The explorer of the web book: pre-computed, protected views for a page without a kernel.
 
 The web book has no Python behind it, so the page ``explore.md`` cannot call
 :func:`duoreport.explorer.explore` when a reader changes a control. Instead the build calls

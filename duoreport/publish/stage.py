@@ -77,8 +77,10 @@ def book_config(lang: str) -> dict:
 
 def chart_block(meta: dict, lang: str) -> str:
     cid = meta["id"]
-    if meta.get("empty"):
-        return f"**{meta['title']}** — {i18n.text('no_data', lang)}\n"
+    if meta.get("empty"):  # a numbered slot, so that references to the figure hold in every edition
+        return "\n".join([f":::{{figure}} figures/{cid}.png", f":name: fig-{cid}",
+                          f":alt: {meta['title']}. {i18n.text('no_data', lang)}", ":width: 100%", "",
+                          f"{meta['title']}. {i18n.text('no_data', lang)}", ":::", ""])
     alt = meta["alt"].replace("\n", " ").replace('"', "'")
     csv = f"{{download}}`{i18n.text('download_csv', lang)} <data/{cid}.csv>`"
     parts = [
@@ -206,7 +208,8 @@ def edition_label(parameters: dict, lang: str) -> str:
     scope = ", ".join([t("scope_all_years") if year == "all" else t("scope_year", year=year),
                        t("scope_all_antennas") if antenna == "all" else
                        t("scope_antenna", antenna=i18n.label("antenna", antenna, lang))])
-    return f"{scope}; {t('scope_threshold', threshold=parameters.get('threshold', DEFAULT_THRESHOLD))}"
+    separator = "\u202f; " if lang == "fr" else "; "
+    return f"{scope}{separator}{t('scope_threshold', threshold=parameters.get('threshold', DEFAULT_THRESHOLD))}"
 
 
 def substitutions(scope: dict, lang: str) -> dict:
@@ -217,7 +220,7 @@ def substitutions(scope: dict, lang: str) -> dict:
     names = [i18n.label("antenna", a, lang) for a in antennas]
     start, end = scope.get("period_start"), scope.get("period_end")
     edition = edition_label({"year": scope.get("year", "all"), "antenna": scope.get("antenna", "all")},
-                            lang).split(";")[0]
+                            lang).split(";")[0].rstrip("\u202f")
     return {
         "period_start": i18n.format_date(date.fromisoformat(start), lang) if start else "",
         "period_end": i18n.format_date(date.fromisoformat(end), lang) if end else "",

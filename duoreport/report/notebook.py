@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import __version__, i18n
 from .edition import Edition
-from .plots import png_bytes
+from .plots import placeholder, png_bytes
 from .render import RenderedChart, format_extra, pipe_table, render_chart
 
 __all__ = ["open_edition", "show", "show_header", "glue_key_numbers"]
@@ -72,8 +72,11 @@ def save_chart_files(r: RenderedChart, out: Path, png: bytes | None) -> None:
         (out / sub).mkdir(parents=True, exist_ok=True)
     data = r.data if len(r.data.columns) else pd.DataFrame(columns=["category", "n", "base_n", "share", "suppressed"])
     data.to_csv(out / "data" / f"{r.chart.id}.csv", index=False, lineterminator="\n")
-    if png is not None:
-        (out / "figures" / f"{r.chart.id}.png").write_bytes(png)
+    if png is None:  # no data in this edition: a slot that keeps the figure's number and references
+        slot = placeholder(r.title, r.edition.t("no_data"))
+        png = png_bytes(slot)
+        plt.close(slot)
+    (out / "figures" / f"{r.chart.id}.png").write_bytes(png)
     extra = None
     if r.extra is not None and not r.extra.empty:
         extra = pipe_table(format_extra(r.edition, r.extra))

@@ -84,6 +84,17 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     return fig
 
 
+def placeholder(title: str, message: str) -> plt.Figure:
+    """A chart slot without data (an edition where nobody is concerned): the title and a message,
+    so that the figure keeps its number and its references in every edition."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(6.4, 1.6))
+    ax.set_axis_off()
+    ax.set_title(_wrap(title, 70), loc="left")
+    ax.text(0.0, 0.4, message, transform=ax.transAxes, fontsize=11, color="#333333")
+    return fig
+
+
 def png_bytes(fig: plt.Figure) -> bytes:
     """The figure as PNG, without a timestamp or software tag (same data, same bytes)."""
     import io

@@ -95,9 +95,19 @@ class Recomputer:
             if np.isnan(own):
                 return np.nan, np.nan, True
             return float(1 + sum(1 for v in counts.values() if not np.isnan(v) and v > own)), np.nan, False
-        match = _matches(pd.Series(sizes.index, dtype=sizes.index.dtype), cat).to_numpy(dtype=bool)
+        distinct = pd.Series(sizes.index, dtype=sizes.index.dtype)
+        match = _matches(distinct, cat).to_numpy(dtype=bool)
         (k, b), (k_hidden, b_hidden) = protect_counts(
             [sizes.to_numpy()[match].sum(), sizes.sum()], [sums.to_numpy()[match].sum(), sums.sum()], threshold)
+        parts = cat.split("|")
+        if len(parts) > 1:
+            # "work or training": the sum of the published parts when each is published, so that the
+            # prose adds up ("575 in work and 218 in training, 793 in all"); else the union's own cell
+            masks = [_matches(distinct, part).to_numpy(dtype=bool) for part in parts]
+            counts, hidden = protect_counts([sizes.to_numpy()[m].sum() for m in masks],
+                                            [sums.to_numpy()[m].sum() for m in masks], threshold)
+            if not hidden.any():
+                k, k_hidden = float(counts.sum()), False
         if unit in ("count", "count_min"):
             return (np.nan, np.nan, True) if k_hidden else (k, b, False)
         if k_hidden or b_hidden:

@@ -14,8 +14,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from duoreport.book import build_book
-from duoreport.pipeline import DEFAULT_DATA
+from duoreport.publish.book import build_book
+from duoreport.settings import DEFAULT_DATA
 
 HERE = Path(__file__).resolve().parent
 

@@ -12,3 +12,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if INTEGRATION in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def next_year_made(tmp_path_factory):
+    """The next-year export of tests/next_year.py, written once per session (copy it to change it)."""
+    from next_year import next_year_export
+
+    return next_year_export(tmp_path_factory.mktemp("nextyear") / "export")

@@ -11,14 +11,13 @@ live in ``duoreport/i18n/locales/{nl,fr}.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import reference
 
 # --- code lists -----------------------------------------------------------
 
-ANTENNAS = ("brussels", "liege", "antwerp", "ghent")
 GENDERS = ("female", "male", "other")
 NATIONALITY_STATUSES = ("belgian_by_birth", "belgian_naturalised", "foreign")
 RESIDENCE_PERMITS = (
@@ -83,7 +82,8 @@ SOCIAL_PROBLEMS = (
 SIB_COHORTS = (2014, 2015, 2016)
 FOLLOWUP_MONTHS = (6, 18)
 
-PROGRAMME_START = date(2013, 1, 1)
+PROGRAMME_START = date(2013, 1, 1)  # the earliest date the contract accepts (DUO for a JOB began in 2013)
+ANTENNAS_REFERENCE = "antennas"      # codes declared by the dataset's settings (duoreport.data.programme)
 MENTEE_AGE = (18, 33)
 MENTOR_AGE = (50, 90)
 
@@ -164,6 +164,11 @@ def _code(name, codes, description, required=True):
     return Field(name, "code", description, required=required, codes=tuple(codes))
 
 
+def _antenna(description):
+    # the allowed codes are the antennas of the dataset's settings (dataset.yml): see bound_tables()
+    return Field("antenna", "code", description, reference=ANTENNAS_REFERENCE)
+
+
 def _bool(name, description, required=True):
     return Field(name, "boolean", description, required=required)
 
@@ -182,7 +187,7 @@ MENTEES = Table(
     primary_key=("mentee_id",),
     fields=(
         _id("mentee_id", "Pseudonymous mentee identifier (never a name or national number)."),
-        _code("antenna", ANTENNAS, "Antenna that followed the mentee."),
+        _antenna("Antenna that followed the mentee."),
         Field("intake_date", "date", "Date of the intake interview.", minimum=PROGRAMME_START),
         _code("gender", GENDERS, "Gender as recorded at intake."),
         Field("age_at_intake", "integer", "Age in whole years at intake.",
@@ -257,7 +262,7 @@ MENTORS = Table(
     primary_key=("mentor_id",),
     fields=(
         _id("mentor_id", "Pseudonymous mentor identifier."),
-        _code("antenna", ANTENNAS, "Antenna of the mentor."),
+        _antenna("Antenna of the mentor."),
         _code("gender", GENDERS, "Gender."),
         Field("age_at_start", "integer", "Age when the mentor joined.",
               minimum=MENTOR_AGE[0], maximum=MENTOR_AGE[1]),
@@ -432,9 +437,28 @@ def reference_codes(name: str) -> tuple:
     raise KeyError(name)
 
 
+def bound_tables(antenna_codes) -> tuple:
+    """The tables with the allowed antenna codes of one dataset (from its settings).
+
+    ``None`` (settings unusable) leaves the antenna columns unchecked text, so that the other
+    problems of the export are still reported in the same run."""
+    def bind(f: Field) -> Field:
+        if f.reference != ANTENNAS_REFERENCE:
+            return f
+        if antenna_codes is None:
+            return replace(f, type="string", reference=None)
+        return replace(f, codes=tuple(antenna_codes), reference=None)
+
+    return tuple(replace(t, fields=tuple(bind(f) for f in t.fields)) for t in TABLES)
+
+
 def codes_of(f: Field) -> tuple | None:
+    """The allowed codes of a field; None for a free field and for the antennas of an unbound
+    table (they depend on the dataset: :func:`bound_tables`)."""
     if f.codes is not None:
         return f.codes
+    if f.reference == ANTENNAS_REFERENCE:
+        return None
     if f.reference:
         return reference_codes(f.reference)
     return None
@@ -446,7 +470,11 @@ def datapackage() -> dict:
     for t in TABLES:
         fields = []
         for f in t.fields:
-            d = Field(**{**f.__dict__, "codes": codes_of(f)}).frictionless()
+            if f.reference == ANTENNAS_REFERENCE:
+                d = replace(f, reference=None).frictionless()
+                d["description"] += " One of the antenna codes declared in the export's dataset.yml."
+            else:
+                d = Field(**{**f.__dict__, "codes": codes_of(f)}).frictionless()
             fields.append(d)
         schema: dict = {"fields": fields, "primaryKey": list(t.primary_key)}
         if t.foreign_keys:
@@ -493,6 +521,8 @@ def contract_markdown() -> str:
             allowed = ""
             if f.codes is not None:
                 allowed = ", ".join(f"`{c}`" for c in f.codes)
+            elif f.reference == ANTENNAS_REFERENCE:
+                allowed = "an antenna `code` of the export's `dataset.yml`"
             elif f.reference:
                 allowed = f"a code of `data/reference/{f.reference}.csv`"
             elif f.minimum is not None or f.maximum is not None:

@@ -7,10 +7,7 @@ column, spreadsheet row(s) (the header is row 1) and the rule that was broken.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,14 +17,15 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from .issues import MAX_ROWS_SHOWN, ContractError, Issue  # noqa: F401  (part of this module's API)
+from .mapping import IDENTITY, Mapping, apply, mapping_path, read_mapping
+from .programme import (SETTINGS_FILE, Programme, Seal, data_issues, intake_years, read_settings, settings_yaml,
+                        tables_fingerprints)
 from .raw import RawColumn, RawTable, blank as _blank
+from .reading import (DATA_SUFFIXES, find_table_file, read_csv_raw, read_table, read_xlsx_raw,  # noqa: F401
+                      unread_issues)
 
-MAX_ROWS_SHOWN = 8
 INT64_MAX = 2**63 - 1
-# A stray quote makes the rest of a file one field; with the default limit (128 KiB) the
-# csv module raises instead of letting the row's field count reveal the problem.
-csv.field_size_limit(2**31 - 1)
-MARKER_FILE = "dataset.json"
 
 # Column names that suggest a direct identifier. Matched on the lower-cased name
 # split into words; such columns are refused even before the unknown-column check.
@@ -48,47 +46,16 @@ NRN_RE = re.compile(r"^\d{2}\.?\d{2}\.?\d{2}[- ]?\d{3}\.?\d{2}$")
 PHONE_RE = re.compile(r"^(\+|00)?\d[\d ./-]{7,}\d$")
 
 
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    column: str | None
-    rows: tuple
-    rule: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.column:
-            where += f", column '{self.column}'"
-        if self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = f" and {len(self.rows) - MAX_ROWS_SHOWN} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
-            where += f", row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
-        return f"{where}: [{self.rule}] {self.detail}"
-
-
-class ContractError(Exception):
-    """The input breaks the data contract; nothing has been written."""
-
-    def __init__(self, issues):
-        self.issues = list(issues)
-        super().__init__(self.report())
-
-    def report(self) -> str:
-        head = f"The data do not meet the contract ({len(self.issues)} problem(s)); nothing was written."
-        return "\n".join([head] + [f"  - {i}" for i in self.issues])
-
-    def rules(self) -> set:
-        return {i.rule for i in self.issues}
-
-
 @dataclass
 class Dataset:
+    """A validated export: typed tables, the programme it describes and what it is (``kind``)."""
+
     tables: dict
     source_dir: Path
-    synthetic: bool
+    programme: Programme
     data_hash: str
-    metadata: dict = field(default_factory=dict)
+    mapping: Mapping = IDENTITY
+    files: dict = field(default_factory=dict)  # table -> the file (and sheet) it was read from
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -96,151 +63,26 @@ class Dataset:
     def has(self, name: str) -> bool:
         return self.tables.get(name) is not None
 
+    @property
+    def kind(self) -> str:
+        """``"synthetic"`` or ``"real"``, as the dataset's settings declare (and the seal confirms)."""
+        return self.programme.kind
 
-# --- reading files ---------------------------------------------------------
+    @property
+    def synthetic(self) -> bool:
+        return self.programme.synthetic
 
-BOM = b"\xef\xbb\xbf"
-# the characters that str.strip() removes and str.isspace() accepts, among ASCII
-ASCII_WHITESPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+    @property
+    def intake_years(self) -> tuple:
+        return intake_years(self.tables["mentees"])
 
-
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(BOM):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContractError([Issue(path.name, None, (), "encoding",
-                                   f"not valid UTF-8 (byte {exc.start}); the file looks like a "
-                                   "Windows-1252/Latin-1 export. Save it as 'CSV UTF-8'.")]) from None
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get)
-    return delimiter if counts[delimiter] else ","
-
-
-def read_csv_raw(path: Path, data: bytes | None = None, unencoded=()) -> RawTable:
-    """A CSV file's cells (``data``: its bytes, when already read; ``unencoded``: columns to
-    leave unencoded, for :func:`reference_lookups` to encode with the columns they share
-    values with).
-
-    A file without quote characters is split by pyarrow (vectorised, both cores); any other
-    file, and any file pyarrow does not read as a plain grid, by Python's csv module. Both
-    give the same cells and row numbers; the csv module's path names the rows whose field
-    count is wrong."""
-    data = path.read_bytes() if data is None else data
-    if data.isascii():  # ASCII is UTF-8; no need to decode a large file to know it
-        body = data
-        if not body[:4096].strip(ASCII_WHITESPACE) and not body.strip(ASCII_WHITESPACE):
-            raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
-        end = body.find(b"\n")
-        delimiter = _delimiter(body[: len(body) if end < 0 else end + 1].decode("ascii").splitlines()[0])
-    else:
-        text = _decode(path, data)
-        if not text.strip():
-            raise ContractError([Issue(path.name, None, (), "empty_file", "the file is empty")])
-        delimiter = _delimiter(text.splitlines()[0])
-        body = data[3:] if data.startswith(BOM) else data
-    decimal_comma = delimiter == ";"
-    if b'"' not in body and b"\x00" not in body:
-        raw = _read_plain_csv(path.name, body, delimiter, decimal_comma, set(unencoded))
-        if raw is not None:
-            return raw
-    return _read_csv_module(path.name, body.decode("utf-8"), delimiter, decimal_comma)
-
-
-def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool,
-                    unencoded: set = frozenset()) -> RawTable | None:
-    """A CSV file without quotes, split by pyarrow; None when it is not a plain grid (a row with
-    another number of fields, an empty line): the csv module's path then says where."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    cut = [i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0]
-    header = [h.strip() for h in body[: min(cut) if cut else len(body)].decode("utf-8").split(delimiter)]
-    names = [f"c{i}" for i in range(len(header))]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                             escape_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                 check_utf8=False))
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    columns = []
-    for i, name in enumerate(header):
-        column = RawColumn.unencoded(table.column(i))
-        if name not in unencoded:
-            column.codes  # factorised now: the codes take less memory than the text of every cell
-        columns.append(column)
-    return RawTable.from_columns(file, header, columns, first_row=2, decimal_comma=decimal_comma)
-
-
-def _read_csv_module(file: str, text: str, delimiter: str, decimal_comma: bool) -> RawTable:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = [row for row in reader]
-    header = [h.strip() for h in lines[0]]
-    rows = []
-    issues = []
-    for i, row in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            issues.append(Issue(file, None, (i,), "field_count",
-                                f"{len(row)} fields where the header has {len(header)} "
-                                f"(separator '{delimiter}'); a stray separator or an unquoted "
-                                "decimal comma would be misread, so the file is refused"))
-            continue
-        rows.append((i, row))
-    if issues:
-        raise ContractError(issues)
-    return RawTable.from_rows(file, header, rows, decimal_comma=decimal_comma)
-
-
-def read_xlsx_raw(path: Path, table: str) -> RawTable:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for broken files
-        raise ContractError([Issue(path.name, None, (), "unreadable_xlsx", str(exc))]) from None
-    ws = wb[table] if table in wb.sheetnames else wb.worksheets[0]
-    all_rows = list(ws.iter_rows(values_only=True))
-    wb.close()
-    if not all_rows or all(v is None for v in all_rows[0]):
-        raise ContractError([Issue(path.name, None, (), "empty_file", "the sheet is empty")])
-    header = ["" if v is None else str(v).strip() for v in all_rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    rows = []
-    issues = []
-    for i, row in enumerate(all_rows[1:], start=2):
-        if any(c is not None and str(c).strip() for c in row[len(header):]):
-            issues.append(Issue(path.name, None, (i,), "field_count",
-                                "a value stands in a column without a header; it would be ignored, "
-                                "so the sheet is refused"))
-        cells = list(row[: len(header)]) + [None] * max(0, len(header) - len(row))
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        rows.append((i, ["" if c is None else c for c in cells]))
-    if issues:
-        raise ContractError(issues)
-    return RawTable.from_rows(path.name, header, rows, decimal_comma=False)
-
-
-def find_table_file(directory: Path, table: str):
-    candidates = [directory / f"{table}.csv", directory / f"{table}.xlsx"]
-    present = [p for p in candidates if p.exists()]
-    if len(present) > 1:
-        raise ContractError([Issue(present[0].name, None, (), "ambiguous_file",
-                                   f"both {table}.csv and {table}.xlsx exist; keep one")])
-    return present[0] if present else None
+    @property
+    def period(self) -> tuple:
+        """(start, end) of the programme's period: as declared, else the first and last intake date."""
+        dates = self.tables["mentees"]["intake_date"]
+        start = self.programme.period_start or (dates.min().date() if len(dates) else None)
+        end = self.programme.period_end or (dates.max().date() if len(dates) else None)
+        return start, end
 
 
 # --- converting cells ----------------------------------------------------
@@ -708,25 +550,38 @@ def _dangling_rows(table: str, df: pd.DataFrame, cols, target: pd.DataFrame, rco
     return tuple(df.index[~np.asarray(found, dtype=bool)].tolist())
 
 
-def data_hash(directory: Path) -> str:
+def _hash(named_bytes) -> str:
     h = hashlib.sha256()
-    for t in C.TABLES:
-        p = find_table_file(directory, t.name)
-        if p is not None:
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    for name, data in named_bytes:
+        h.update(name.encode())
+        h.update(data)
     return h.hexdigest()
 
 
-def _read_table(path: Path, table: C.Table, hasher) -> RawTable:
-    """Read one table's file and add it to the data hash (the same bytes, read once)."""
-    data = path.read_bytes()
-    hasher.update(path.name.encode())
-    hasher.update(data)
-    if path.suffix == ".xlsx":
-        return read_xlsx_raw(path, table.name)
-    shared = {col for t, col in set(REFERS_TO) | REFERRED if t == table.name}
-    return read_csv_raw(path, data, unencoded=shared)
+def _declarations(directory: Path, mapping_file: Path | None) -> list:
+    """The settings and mapping files, (name, bytes), in the order they enter the data hash."""
+    paths = [directory / SETTINGS_FILE] + ([mapping_file] if mapping_file is not None else [])
+    return [(p.name, p.read_bytes()) for p in paths if p.is_file()]
+
+
+def data_hash(directory: Path, mapping=None) -> str:
+    """SHA-256 of everything a load reads: the tables' files (each once, in contract order), then
+    the settings and the mapping. :func:`load_dataset` gives the same hash from the bytes it reads."""
+    directory = Path(directory)
+    source = mapping_path(directory, mapping)
+    try:
+        used_mapping = read_mapping(source)
+    except ContractError:
+        used_mapping = IDENTITY
+    files = []
+    for t in C.TABLES:
+        try:
+            p = find_table_file(directory, t.name, used_mapping)
+        except ContractError:
+            continue
+        if p is not None and p not in files:
+            files.append(p)
+    return _hash([(p.name, p.read_bytes()) for p in files] + _declarations(directory, source))
 
 
 def reference_lookups(raws: dict) -> dict:
@@ -783,24 +638,40 @@ def _text_column(raw: RawTable | None, name: str) -> RawColumn | None:
     return col if not col.encoded or col.arrow is not None else None
 
 
-def load_dataset(directory) -> Dataset:
+def load_dataset(directory, mapping=None, verify_seal: bool = True) -> Dataset:
     """Load and validate every table of an export; raise ContractError on any problem.
 
-    Every file is read first (and hashed), then the foreign keys are looked up in one pass per
-    referred column, then each table is converted and checked; the problems are reported
-    table by table, in the order of the contract."""
+    The export's settings (``dataset.yml``) are read first: they say what the data are and
+    which antennas exist. The import mapping (``mapping``, a file, or ``mapping.yml`` beside the
+    export) is applied while reading. Every file is read once (and hashed, with the settings and
+    the mapping), then the foreign keys are looked up in one pass per referred column, then each
+    table is converted and checked; the problems of the settings, the mapping and the tables are
+    reported together, table by table in the order of the contract. ``verify_seal=False`` is for
+    the generator that is about to seal its own output (:func:`seal_synthetic`)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ContractError([Issue(str(directory), None, (), "missing_directory",
                                    "the data directory does not exist")])
-    found_issues = {t.name: [] for t in C.TABLES}
-    tables, files, raws = {}, {}, {}
-    hasher = hashlib.sha256()  # as data_hash(directory), from the bytes read here
-    for t in C.TABLES:
+    settings_issues = []
+    programme = seal = None
+    try:
+        programme, seal = read_settings(directory / SETTINGS_FILE)
+    except ContractError as exc:
+        settings_issues += exc.issues
+    contract_tables = C.bound_tables(programme.codes if programme else None)
+    try:
+        used_mapping = read_mapping(mapping_path(directory, mapping), contract_tables)
+    except ContractError as exc:  # without its mapping the tables cannot be judged: say what to fix first
+        raise ContractError(settings_issues + exc.issues) from None
+    found_issues = {t.name: [] for t in contract_tables}
+    tables, files, raws, used, contents = {}, {}, {}, {}, {}
+    for t in contract_tables:
         try:
-            path = find_table_file(directory, t.name)
+            path = find_table_file(directory, t.name, used_mapping)
         except ContractError as exc:
             found_issues[t.name] += exc.issues
+            for suffix in DATA_SUFFIXES:  # the ambiguous files are claimed, not unread
+                used.setdefault(f"{t.name}{suffix}", {None})
             continue
         if path is None:
             if t.required:
@@ -808,24 +679,60 @@ def load_dataset(directory) -> Dataset:
                                                   "the required file is missing (CSV or XLSX)"))
             tables[t.name] = None
             continue
-        files[t.name] = path.name
+        used.setdefault(path.name, set()).add(used_mapping.table(t.name).sheet)
+        if path not in contents:  # every file is read once, for its table(s) and for the data hash
+            contents[path] = path.read_bytes()
         try:
-            raws[t.name] = _read_table(path, t, hasher)
+            shared = {col for name, col in set(REFERS_TO) | REFERRED if name == t.name}
+            raw = read_table(path, t, used_mapping, contents[path], unencoded=shared)
         except ContractError as exc:
             found_issues[t.name] += exc.issues
+            used[path.name].add(None)  # its problem is reported; its other sheets are not "unread" on top
+            continue
+        dropped = [h for h, target in used_mapping.table(t.name).columns.items()
+                   if target is None and h in raw.header and identifier_column(h)]
+        if dropped:  # declaring a column as not read is not enough: it must leave the export
+            found_issues[t.name] += [Issue(raw.file, h, (1,), "direct_identifier",
+                                           "this column looks like a direct identifier (name, e-mail, phone, "
+                                           "national register number, address); declaring it as not read is not "
+                                           "enough, such data must never enter the pipeline: drop the column from "
+                                           "the export") for h in dropped]
+            continue
+        raws[t.name] = apply(raw, t, used_mapping)
+        files[t.name] = raw.file
     references = References(lookups=reference_lookups(raws))
-    for t in C.TABLES:
+    for t in contract_tables:
         if t.name not in raws:
             continue
-        df, table_issues = check_table(raws.pop(t.name), t, references)
+        raw = raws.pop(t.name)
+        df, table_issues = check_table(raw, t, references)
+        if table_issues:
+            from .proposal import explain  # allowed codes, the closest code or column, how to fix it
+
+            table_issues = explain(table_issues, {t.name: raw}, contract_tables, programme, used_mapping)
         found_issues[t.name] += table_issues
         tables[t.name] = df if not table_issues else None
-    issues = [i for t in C.TABLES for i in found_issues[t.name]]
+    issues = settings_issues + [i for t in contract_tables for i in found_issues[t.name]]
+    issues += unread_issues(directory, used, used_mapping)
     if not issues:
         issues += _foreign_key_issues(tables, files, references)
+    if not issues and programme is not None:
+        issues += data_issues(programme, seal, tables, files, SETTINGS_FILE, verify_seal)
     if issues:
         raise ContractError(issues)
-    marker = directory / MARKER_FILE
-    metadata = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
     tables = {name: None if df is None else df.reset_index(drop=True) for name, df in tables.items()}
-    return Dataset(tables, directory, bool(metadata.get("synthetic", False)), hasher.hexdigest(), metadata)
+    digest = _hash([(p.name, data) for p, data in contents.items()]
+                   + _declarations(directory, mapping_path(directory, mapping)))
+    return Dataset(tables, directory, programme, digest, used_mapping, files)
+
+
+def seal_synthetic(directory, generator: str, seed=None) -> Dataset:
+    """Seal a generator's output: write the fingerprint of its tables into its ``dataset.yml``
+    (which must declare ``kind: synthetic``). Only a generator calls this, on the files it wrote."""
+    directory = Path(directory)
+    ds = load_dataset(directory, verify_seal=False)
+    if not ds.synthetic:
+        raise ValueError(f"{directory / SETTINGS_FILE} does not declare kind: synthetic; only synthetic data are sealed")
+    seal = Seal(generator, seed, tables_fingerprints(ds.tables))
+    (directory / SETTINGS_FILE).write_text(settings_yaml(ds.programme, seal), encoding="utf-8")
+    return load_dataset(directory)

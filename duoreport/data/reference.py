@@ -9,6 +9,7 @@ the key column is unique, and says which file and column are wrong when they are
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ LABOUR_MARKET_CSV = CONTEXT_DIR / "labour_market.csv"
 SOURCES_CSV = CONTEXT_DIR / "sources.csv"
 FIGURES_CSV = PUBLISHED_DIR / "figures.csv"
 DECISIONS_CSV = PUBLISHED_DIR / "decisions.csv"
+REPORT_YML = PUBLISHED_DIR / "report.yml"
 
 
 class ReferenceTableError(ValueError):
@@ -87,3 +89,19 @@ def published_figures(path: Path = FIGURES_CSV) -> pd.DataFrame:
 def decisions() -> pd.DataFrame:
     """The decisions taken on the report's ambiguities and inconsistencies (en, nl, fr)."""
     return read_reference(DECISIONS_CSV, ("id", "figures", "issue", "rule"), key="id")
+
+
+@lru_cache(maxsize=None)
+def report_period() -> tuple:
+    """(start, end) of the intake period the published report describes (``data/published/report.yml``)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(REPORT_YML.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ReferenceTableError(f"{REPORT_YML}: reference file not found") from None
+    period = data.get("period") or {}
+    start, end = period.get("start"), period.get("end")
+    if not isinstance(start, date) or not isinstance(end, date) or end < start:
+        raise ReferenceTableError(f"{REPORT_YML}, key period: start and end must be dates (YYYY-MM-DD), start first")
+    return start, end

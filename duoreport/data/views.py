@@ -195,18 +195,19 @@ def build_views(ds: Dataset) -> dict:
 _LOADED: dict = {}
 
 
-def dataset_and_views(directory) -> tuple:
+def dataset_and_views(directory, mapping=None) -> tuple:
     """The validated dataset of an export and its analysis views, loaded once per version of
     the data in this process: (Dataset, views).
 
-    The version is the data hash of the export's files, so a changed file is loaded again.
-    Each call gets its own shallow copies of the views (pandas copies on write), so that a
-    caller who adds or changes a column never changes what the next caller gets."""
+    The version is the data hash of the export's files (its settings and mapping included), so a
+    changed file is loaded again. Each call gets its own shallow copies of the views (pandas
+    copies on write), so that a caller who adds or changes a column never changes what the next
+    caller gets."""
     directory = Path(directory)
-    key = (directory.resolve(), data_hash(directory))
+    key = (directory.resolve(), None if mapping is None else Path(mapping).resolve(), data_hash(directory, mapping))
     if key not in _LOADED:
-        ds = load_dataset(directory)
-        if ds.data_hash != key[1]:  # the files changed while they were read: do not keep it
+        ds = load_dataset(directory, mapping)
+        if ds.data_hash != key[2]:  # the files changed while they were read: do not keep it
             return ds, build_views(ds)
         _LOADED.clear()  # one version at a time: the previous one is not needed again
         _LOADED[key] = (ds, build_views(ds))

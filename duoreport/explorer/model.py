@@ -12,12 +12,13 @@ import pandas as pd
 
 from .. import i18n
 from ..data import contract as C
+from ..data.programme import default_programme
 from ..data.views import AGE_BANDS, EDUCATION_GROUP_ORDER
 from ..settings import DEFAULT_THRESHOLD
 from ..stats.shares import TestResult
 
 
-# the report's intake years; later ones are added from the data
+# the report's intake years and the default programme's antennas; values found in the data are added
 INTAKE_YEARS = tuple(range(C.PROGRAMME_START.year, 2018))
 
 DIMENSIONS = (
@@ -28,7 +29,7 @@ DIMENSIONS = (
     ("education_group", EDUCATION_GROUP_ORDER),
     ("foreign_diploma_level", C.FOREIGN_DIPLOMA_LEVELS),
     ("years_in_belgium", C.YEARS_IN_BELGIUM),
-    ("antenna", C.ANTENNAS),
+    ("antenna", default_programme().codes),
     ("intake_year", INTAKE_YEARS),
     ("sib_cohort", C.SIB_COHORTS),
 )

@@ -385,4 +385,5 @@ def build_app(data_dir=None, lang: str = "nl") -> W.Widget:
     from ..data.views import mentees_view
 
     ds = load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA)
+    i18n.use_programme(ds.programme)  # the antennas' names are settings of the dataset
     return ExplorerApp(mentees_view(ds), ds.synthetic, lang).widget

@@ -10,6 +10,10 @@ reader sees comes from one catalogue per language, ``duoreport/i18n/locales/{nl,
   table also has a ``"<table>.<column>"`` entry (``"duos.status"``, ``"outcomes.status"``);
 - ``ui``: interface and chart strings, formatted with :meth:`str.format`.
 
+Antenna names are not in the catalogues: they are settings of the dataset (``dataset.yml``,
+:mod:`duoreport.data.programme`). The ``antenna`` code list holds the names of the dataset in
+use (:func:`use_programme`; the synthetic default's until another dataset is opened).
+
 Number formats are in :mod:`duoreport.i18n.numbers`.
 """
 
@@ -24,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import reference
+from ..data.programme import Programme, default_programme
 from ..settings import LANGUAGES
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
@@ -59,9 +64,29 @@ def _load(lang: str) -> dict:
         return json.load(fh)
 
 
+_antenna_names: dict = {}  # lang -> {code: name}: the antennas of the dataset in use
+
+
+def use_programme(programme: Programme) -> None:
+    """Label antennas with the names declared by a dataset's settings (its ``dataset.yml``).
+
+    Called by whatever opens a dataset to show it (an edition, the Explore cube, the explorer);
+    until then the antennas are those of the synthetic default."""
+    for lang in LANGUAGES:
+        _antenna_names[lang] = {a.code: a.name(lang) for a in programme.antennas}
+
+
+def _antennas(lang: str) -> dict:
+    if not _antenna_names:
+        use_programme(default_programme())
+    return _antenna_names[lang]
+
+
 def catalogue(lang: str) -> dict:
     """The whole catalogue of one language (a copy: editing it does not change the labels)."""
-    return copy.deepcopy(_load(lang))
+    out = copy.deepcopy(_load(lang))
+    out["codes"]["antenna"] = dict(_antennas(lang))
+    return out
 
 
 def code_list_of(column: str, table: str | None = None) -> str:
@@ -105,6 +130,11 @@ def label(code_list: str, code, lang: str) -> str:
     """
     cat = _load(lang)
     key = code_key(code)
+    if code_list == "antenna":
+        try:
+            return _antennas(lang)[key]
+        except KeyError:
+            raise KeyError(f"no antenna {code!r} in the settings of the dataset in use (dataset.yml)") from None
     codes = cat["codes"]
     if _is_bool(code) and key not in codes.get(code_list, {}):
         if code_list == "boolean" or code_list in cat["variables"]:

@@ -8,6 +8,7 @@ chromium prints to PDF (:mod:`.pdf`).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -84,61 +85,102 @@ def site_dir(build_dir: Path, year="all", antenna="all") -> Path:
     return Path(build_dir) / ("site" if slug == "all-all" else f"site-{slug}")
 
 
-def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, year="all", antenna="all") -> dict:
+def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, year="all", antenna="all",
+               mapping=None, compare_with=None, before_swap=None) -> dict:
     """Editions (nl, fr) -> staged books -> HTML sites and PDFs under build_dir/site.
 
     ``year`` and/or ``antenna`` publish one edition's book (an antenna coordinator's report)
     under ``build_dir/site-<year>-<antenna>``, its prose checked by the same claims and its
     numbers protected like every edition. Without a browser (:func:`.pdf.find_browser`) the web
-    books are built and the PDFs skipped, with one line saying how to get them."""
+    books are built and the PDFs skipped, with one line saying how to get them.
+
+    The new site is assembled in a folder of its own and swapped in only when both books (and
+    their PDFs) are built: a failed build leaves the previous site, and the files written by
+    ``before_swap(folder)`` (the audit), untouched. ``mapping`` is the export's import mapping
+    (if not beside it); ``compare_with`` (an earlier export's Dataset) adds what changed since
+    it to the audit appendix."""
     times = {}
     browser = find_browser() if pdf else None
     skipped_pdf = pdf and browser is None
     pdf = browser is not None
+    data_dir = Path(data_dir).resolve()
+    build_dir = Path(build_dir).resolve()
     slug = edition_slug(year, antenna)
     site = site_dir(build_dir, year, antenna)
     work = build_dir if slug == "all-all" else build_dir / "edition-books" / slug
-    ds = load_dataset(data_dir)
-    t0 = time.perf_counter()
-    # the notebooks run in worker processes (both languages at once); papermill's event
-    # loop never enters this process, which later drives chromium for the PDFs
-    specs = [RunSpec(str(year), antenna, lang, str(data_dir)) for lang in LANGS]
-    for result in run_editions(specs, build_dir / "editions", ds.data_hash, progress=False):
-        if result.status == "failed":
-            raise RuntimeError(f"edition {result.spec.slug} failed: {result.message}")
-        log(f"[{result.spec.lang}] chapter notebooks: {result.status} ({result.seconds:.1f} s)")
-    times["notebooks"] = time.perf_counter() - t0
-    for lang in LANGS:
+    ds = load_dataset(data_dir, mapping)
+    nxt = work / ".next"
+    shutil.rmtree(nxt, ignore_errors=True)
+    (nxt / "site").mkdir(parents=True)
+    try:
         t0 = time.perf_counter()
-        spec = specs[LANGS.index(lang)]
-        stage_dir = work / "stage" / lang
-        changed = stage(lang, build_dir / "editions" / spec.slug, stage_dir, Path(data_dir))
-        built = work / "jb" / lang / "_build"
-        pdf_file = site / lang / f"duo-for-a-job-{lang}.pdf"
-        if not changed and (built / "html" / "index.html").exists() and (site / lang / "index.html").exists() \
-                and (not pdf or pdf_file.exists()):
-            log(f"[{lang}] book sources unchanged: web book{' and PDF' if pdf_file.exists() else ''} reused")
+        # the notebooks run in worker processes (both languages at once); papermill's event
+        # loop never enters this process, which later drives chromium for the PDFs
+        specs = [RunSpec(str(year), antenna, lang, str(data_dir), mapping="" if mapping is None else str(mapping))
+                 for lang in LANGS]
+        for result in run_editions(specs, build_dir / "editions", ds.data_hash, progress=False):
+            if result.status == "failed":
+                raise RuntimeError(f"edition {result.spec.slug} failed: {result.message}")
+            log(f"[{result.spec.lang}] chapter notebooks: {result.status} ({result.seconds:.1f} s)")
+        times["notebooks"] = time.perf_counter() - t0
+        for lang in LANGS:
+            t0 = time.perf_counter()
+            spec = specs[LANGS.index(lang)]
+            stage_dir = work / "stage" / lang
+            stage(lang, build_dir / "editions" / spec.slug, stage_dir, data_dir, mapping=mapping,
+                  compare_with=compare_with)
+            jb = work / "jb" / lang
+            sources = _tree_hash(stage_dir)
+            shutil.copytree(_jupyter_book_once(stage_dir, jb, "html", sources, lang, log), nxt / "site" / lang)
+            if pdf:
+                single = _jupyter_book_once(stage_dir, jb, "singlehtml", sources, lang, log)
+                name = f"duo-for-a-job-{lang}.pdf"
+                target, previous = nxt / "site" / lang / name, site / lang / name
+                stamp = jb / "pdf.stamp"
+                digest = _tree_hash(single)
+                if previous.exists() and stamp.exists() and stamp.read_text() == digest:
+                    shutil.copy2(previous, target)
+                    log(f"[{lang}] PDF up to date")
+                else:
+                    stamp.unlink(missing_ok=True)
+                    print_pdf(single / "index.html", target, browser)
+                    stamp.write_text(digest)
+                    log(f"[{lang}] PDF printed")
             times[lang] = time.perf_counter() - t0
-            continue
-        html = run_jupyter_book(stage_dir, work / "jb" / lang, "html")
-        shutil.copytree(html, site / lang, dirs_exist_ok=True)
-        log(f"[{lang}] web book: {site / lang / 'index.html'}")
-        if pdf:
-            single = run_jupyter_book(stage_dir, work / "jb" / lang, "singlehtml")
-            target = site / lang / f"duo-for-a-job-{lang}.pdf"
-            stamp = work / "jb" / lang / "pdf.stamp"
-            digest = _tree_hash(single)
-            if target.exists() and stamp.exists() and stamp.read_text() == digest:
-                log(f"[{lang}] PDF up to date: {target}")
-            else:
-                print_pdf(single / "index.html", target, browser)
-                stamp.write_text(digest)
-                log(f"[{lang}] PDF: {target}")
-        else:  # a PDF left by an earlier build would no longer match the web book
-            pdf_file.unlink(missing_ok=True)
-        times[lang] = time.perf_counter() - t0
-    printed = [lang for lang in LANGS if (site / lang / f"duo-for-a-job-{lang}.pdf").exists()]
-    write_if_changed(site / "index.html", landing_page(ds.synthetic, printed))
-    if skipped_pdf:
-        log(no_browser_message())
+        printed = [lang for lang in LANGS if (nxt / "site" / lang / f"duo-for-a-job-{lang}.pdf").exists()]
+        write_if_changed(nxt / "site" / "index.html", landing_page(ds.synthetic, printed))
+        if before_swap is not None:
+            before_swap(nxt)
+        _swap_in(nxt, site, build_dir)
+        log(f"Web books{' and PDFs' if printed else ''}: {site}")
+        if skipped_pdf:
+            log(no_browser_message())
+    finally:
+        shutil.rmtree(nxt, ignore_errors=True)
     return times
+
+
+def _jupyter_book_once(stage_dir: Path, jb: Path, builder: str, sources: str, lang: str, log) -> Path:
+    """Run Jupyter Book unless its last successful run was on the same sources (a stamp says so)."""
+    built, stamp = jb / "_build" / builder, jb / f"{builder}.stamp"
+    if (built / "index.html").exists() and stamp.exists() and stamp.read_text() == sources:
+        log(f"[{lang}] book sources unchanged: {builder} build reused")
+        return built
+    stamp.unlink(missing_ok=True)
+    built = run_jupyter_book(stage_dir, jb, builder)
+    stamp.write_text(sources)
+    log(f"[{lang}] {builder} build done")
+    return built
+
+
+def _swap_in(nxt: Path, site: Path, build_dir: Path) -> None:
+    """Replace ``site`` by nxt/site (one rename each way), then move nxt's other files to build_dir."""
+    old = site.with_name(f".{site.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        os.replace(site, old)
+    os.replace(nxt / "site", site)
+    shutil.rmtree(old, ignore_errors=True)
+    for f in nxt.iterdir():
+        if f.is_file():
+            os.replace(f, build_dir / f.name)

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..data import contract as C
 from ..report.edition import ALL
 from ..report.inventory import CHAPTERS
 from ..settings import BUILD_DIR, DEFAULT_THRESHOLD, LANGUAGES, NOTEBOOKS_DIR, REPO_ROOT
@@ -40,14 +39,17 @@ class RunSpec:
     lang: str
     data_dir: str
     threshold: int = DEFAULT_THRESHOLD
+    mapping: str = ""  # the import mapping file, if not mapping.yml beside the export
 
     @property
     def slug(self) -> str:
         return f"{self.lang}/{self.year}-{self.antenna}"
 
     def parameters(self, output_dir: Path) -> dict:
+        # paths absolute: the notebooks run in a folder of their own
         return {"year": self.year, "antenna": self.antenna, "lang": self.lang,
-                "data_dir": self.data_dir, "threshold": self.threshold, "output_dir": str(output_dir)}
+                "data_dir": str(Path(self.data_dir).resolve()), "threshold": self.threshold,
+                "output_dir": str(output_dir), "mapping": str(Path(self.mapping).resolve()) if self.mapping else ""}
 
 
 @dataclass
@@ -304,7 +306,7 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
     try:
         if data_hash is None:
             from ..data.loading import data_hash as hash_dir
-            data_hash = hash_dir(Path(spec.data_dir))
+            data_hash = hash_dir(Path(spec.data_dir), spec.mapping or None)
         stamp = stamp_for(spec, data_hash, code or code_hash())
         stamp_file = target / STAMP
         if not force and stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
@@ -349,15 +351,18 @@ def run_edition(spec: RunSpec, out_root: Path = DEFAULT_OUT, data_hash: str | No
             own_kernel.shutdown()
 
 
-def edition_matrix(data_dir: Path, years=None, antennas=None, langs=LANGUAGES, threshold: int = DEFAULT_THRESHOLD):
-    """Every year (and all) x antenna (and all) x language; combinations without mentees are marked empty."""
+def edition_matrix(data_dir: Path, years=None, antennas=None, langs=LANGUAGES, threshold: int = DEFAULT_THRESHOLD,
+                   mapping=None):
+    """Every year (and all) x antenna (and all) x language; combinations without mentees are marked empty.
+
+    Years are the intake years of the data, antennas those of the dataset's settings."""
     from ..data.loading import load_dataset
 
-    ds = load_dataset(data_dir)
+    data_dir = Path(data_dir).resolve()
+    ds = load_dataset(data_dir, mapping)
     m = ds["mentees"]
-    present_years = sorted(m["intake_date"].dt.year.unique().tolist())
-    years = [ALL] + [str(y) for y in present_years] if years is None else [str(y) for y in years]
-    antennas = [ALL] + list(C.ANTENNAS) if antennas is None else list(antennas)
+    years = [ALL] + [str(y) for y in ds.intake_years] if years is None else [str(y) for y in years]
+    antennas = [ALL] + list(ds.programme.codes) if antennas is None else list(antennas)
     specs, empty = [], []
     for lang in langs:
         for year in years:
@@ -367,7 +372,7 @@ def edition_matrix(data_dir: Path, years=None, antennas=None, langs=LANGUAGES, t
                     sel = sel[sel["intake_date"].dt.year == int(year)]
                 if antenna != ALL:
                     sel = sel[sel["antenna"] == antenna]
-                spec = RunSpec(year, antenna, lang, str(data_dir), threshold)
+                spec = RunSpec(year, antenna, lang, str(data_dir), threshold, "" if mapping is None else str(mapping))
                 (specs if len(sel) else empty).append(spec)
     return specs, empty, ds.data_hash
 

@@ -25,10 +25,11 @@ import pandas as pd
 import yaml
 
 from .. import i18n
-from ..audit import run_audit
+from ..audit import run_audit, compare_exports
 from ..data import contract as C
 from ..data import reference
 from ..data.loading import load_dataset
+from ..data.programme import default_programme
 from ..data.views import build_views
 from ..explorer.cube import build_cube, chart_permalink, cube_json
 from ..report.claims import Facts, apply_claims, load_claims
@@ -44,7 +45,6 @@ CHART_MARKER = re.compile(r"^<!-- chart: ([a-z0-9_]+) -->\s*$", re.M)
 AUDIT_MARKER = "<!-- audit-table -->"
 CONTRACT_MARKER = "<!-- contract-tables -->"
 EXPLORE_NOTE_MARKER = "<!-- explore-data-note -->"
-ORGANISATION = "DUO for a JOB"
 
 
 def write_if_changed(path: Path, data) -> bool:
@@ -128,48 +128,147 @@ def provenance_block(info: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
-def audit_markdown(audit: pd.DataFrame, decisions: pd.DataFrame, lang: str) -> str:
-    t = lambda key: i18n.text(key, lang)  # noqa: E731
+def _short_number(x, lang: str, decimals: int) -> str:
+    """A number with at most ``decimals`` decimals and no trailing zeros after the decimal comma
+    (420 stays 420; 12,50 becomes 12,5)."""
+    text = i18n.format_number(x, lang, decimals)
+    return text.rstrip("0").rstrip(",") if decimals > 0 else text
 
+
+def _precision(published) -> int:
+    """The report's precision: as many decimals as the report printed (49 -> 0, 65.77 -> 2)."""
+    text = repr(float(published)).rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def audit_markdown(audit: pd.DataFrame, decisions: pd.DataFrame, lang: str, compare: pd.DataFrame | None = None,
+                   periods: dict | None = None) -> str:
+    """The audit appendix's tables.
+
+    On the synthetic default (``audit["data"] == "synthetic"``) a reproduction check: published,
+    recomputed, difference, tolerance, base n, within tolerance. On any other export a comparison:
+    published, this export's value, difference, base n and a note, after a paragraph that says
+    in words that differences are expected and why. ``compare`` (:func:`duoreport.audit.compare_exports`)
+    adds what changed since an earlier export; ``periods`` gives the intake periods compared
+    (``export``, ``report``, ``old``: (start, end) dates) for the notes."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     hidden = i18n.text("suppressed", lang, threshold=DEFAULT_THRESHOLD)
 
     def num(x, decimals=2, missing=""):
-        return missing if pd.isna(x) else i18n.format_number(x, lang, decimals).rstrip("0").rstrip(",")
+        return missing if pd.isna(x) else _short_number(x, lang, decimals)
 
-    def precision(published) -> int:
-        """The report's precision: as many decimals as the report printed (49 -> 0, 65.77 -> 2)."""
-        text = repr(float(published)).rstrip("0").rstrip(".")
-        return len(text.split(".")[1]) if "." in text else 0
+    def count(n):
+        return hidden if pd.isna(n) else i18n.format_count(int(n), lang)
 
-    digits = [precision(v) for v in audit["published"]]
-    table = pd.DataFrame({
-        "id": [f"`{i}`" for i in audit["id"]],
-        t("published"): [num(v) for v in audit["published"]],
-        t("recomputed"): [num(v, d, hidden) for v, d in zip(audit["recomputed"], digits)],
-        t("difference"): [num(v, d) for v, d in zip(audit["difference"], digits)],
-        t("tolerance"): [num(v) for v in audit["tolerance"]],
-        t("base_n"): [hidden if pd.isna(n) else i18n.format_count(int(n), lang) for n in audit["base_n"]],
-        t("within_tolerance"): [t("yes") if ok else t("no") for ok in audit["within_tolerance"]],
-        t("status"): [t("status_" + s) for s in audit["status"]],
-    })
-    held = int(audit.loc[audit["status"] == "reproduce", "within_tolerance"].sum())
-    audited = int((audit["status"] == "reproduce").sum())
-    summary = i18n.text("audit_summary", lang, figures=i18n.format_count(len(audit), lang),
-                                        audited=i18n.format_count(audited, lang),
-                                        held=i18n.format_count(held, lang),
-                                        inconsistent=i18n.format_count(int((audit["status"] == "inconsistent").sum()), lang))
+    digits = [_precision(v) for v in audit["published"]]
+    synthetic = bool((audit["data"] == "synthetic").all())
+    reproduce = audit["status"] == "reproduce"
+    held = int(audit.loc[reproduce, "within_tolerance"].sum())
+    audited = int(reproduce.sum())
+    inconsistent = i18n.format_count(int((audit["status"] == "inconsistent").sum()), lang)
+    if synthetic:
+        table = pd.DataFrame({
+            "id": [f"`{i}`" for i in audit["id"]],
+            t("published"): [num(v) for v in audit["published"]],
+            t("recomputed"): [num(v, d, hidden) for v, d in zip(audit["recomputed"], digits)],
+            t("difference"): [num(v, d) for v, d in zip(audit["difference"], digits)],
+            t("tolerance"): [num(v) for v in audit["tolerance"]],
+            t("base_n"): [count(n) for n in audit["base_n"]],
+            t("within_tolerance"): [t("yes") if ok else t("no") for ok in audit["within_tolerance"]],
+            t("status"): [t("status_" + s) for s in audit["status"]],
+        })
+        summary = t("audit_summary", figures=i18n.format_count(len(audit), lang),
+                    audited=i18n.format_count(audited, lang), held=i18n.format_count(held, lang),
+                    inconsistent=inconsistent)
+        title = t("audit_table_title")
+    else:
+        note = period_words(audit["period_note"].iloc[0] if len(audit) else "", (periods or {}).get("export"),
+                            (periods or {}).get("report"), lang)
+        table = pd.DataFrame({
+            "id": [f"`{i}`" for i in audit["id"]],
+            t("published"): [num(v) for v in audit["published"]],
+            t("this_export"): [num(v, d, hidden) for v, d in zip(audit["recomputed"], digits)],
+            t("difference"): [num(v, d) for v, d in zip(audit["difference"], digits)],
+            t("base_n"): [count(n) for n in audit["base_n"]],
+            t("note"): [_row_note(r, t) for r in audit.to_dict("records")],
+        })
+        summary = " ".join([t("audit_summary_real", figures=i18n.format_count(len(audit), lang),
+                              audited=i18n.format_count(audited, lang), held=i18n.format_count(held, lang),
+                              differ=i18n.format_count(audited - held, lang), inconsistent=inconsistent), note])
+        title = t("audit_table_title_real")
     issue = f"issue_{lang}" if f"issue_{lang}" in decisions else "issue"
     rule = f"rule_{lang}" if f"rule_{lang}" in decisions else "rule"
+    rules = decisions[rule]
+    note = f"synthetic_{lang}" if f"synthetic_{lang}" in decisions else "synthetic"
+    if synthetic and note in decisions:  # how the synthetic default follows the rule: said of it only
+        rules = [f"{r} {n}".strip() for r, n in zip(rules, decisions[note].fillna(""))]
     dec = pd.DataFrame({"id": [f"`{i}`" for i in decisions["id"]],
                         t("figures"): [", ".join(f"`{f}`" for f in cell.split(";") if f) for cell in decisions["figures"]],
-                        t("issue"): decisions[issue], t("rule"): decisions[rule]})
-    return "\n\n".join([summary, f"## {t('audit_table_title')}", pipe_table(table),
-                        f"## {t('decisions_title')}", t("decisions_language_note"), pipe_table(dec), ""])
+                        t("issue"): decisions[issue], t("rule"): rules})
+    parts = [summary, f"## {title}", pipe_table(table)]
+    if compare is not None:
+        parts += compare_markdown(compare, lang, (periods or {}).get("export"), (periods or {}).get("old"))
+    parts += [f"## {t('decisions_title')}", t("decisions_language_note"), pipe_table(dec), ""]
+    return "\n\n".join(parts)
 
 
-def contract_markdown(lang: str) -> str:
+def _row_note(row: dict, t) -> str:
+    if row["status"] == "inconsistent":
+        return t("status_inconsistent")
+    return ""
+
+
+def period_words(code: str, period, reference_period, lang: str) -> str:
+    """The sentence that says how an export's intake period relates to another one (a note of the audit)."""
+    if not code or period is None or reference_period is None:
+        return ""
+    day = lambda d: i18n.format_date(d, lang)  # noqa: E731
+    return i18n.text(f"audit_note_{code}", lang, start=day(period[0]), end=day(period[1]),
+                     ref_start=day(reference_period[0]), ref_end=day(reference_period[1]))
+
+
+def compare_markdown(compare: pd.DataFrame, lang: str, period=None, old_period=None) -> list:
+    """What changed since an earlier export: the report's figures on both, the difference, both base n."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
+    hidden = i18n.text("suppressed", lang, threshold=DEFAULT_THRESHOLD)
+
+    def num(x, missing=""):
+        return missing if pd.isna(x) else _short_number(x, lang, 2)
+
+    def count(n):
+        return hidden if pd.isna(n) else i18n.format_count(int(n), lang)
+
+    changed = int((compare["difference"].abs() > 1e-9).sum())
+    intro = t("compare_summary", figures=i18n.format_count(len(compare), lang), changed=i18n.format_count(changed, lang))
+    if period is not None and old_period is not None:
+        intro += " " + t("compare_periods", start=i18n.format_date(period[0], lang),
+                         end=i18n.format_date(period[1], lang), ref_start=i18n.format_date(old_period[0], lang),
+                         ref_end=i18n.format_date(old_period[1], lang))
+    table = pd.DataFrame({
+        "id": [f"`{i}`" for i in compare["id"]],
+        t("previous_export"): [num(v, hidden) for v in compare["old"]],
+        t("this_export"): [num(v, hidden) for v in compare["new"]],
+        t("difference"): [num(v) for v in compare["difference"]],
+        t("base_n") + " (" + t("previous_export").lower() + ")": [count(n) for n in compare["old_base_n"]],
+        t("base_n") + " (" + t("this_export").lower() + ")": [count(n) for n in compare["new_base_n"]],
+    })
+    return [f"## {t('compare_title')}", intro, pipe_table(table)]
+
+
+def contract_markdown(lang: str, programme=None) -> str:
+    """The contract's tables for the appendix, after the export's settings (``dataset.yml``, with the
+    antennas of ``programme``: the export being published, by default the synthetic default) and
+    its import mapping (``mapping.yml``)."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
+    programme = programme or default_programme()
 
+    antennas = pd.DataFrame({t("code"): [f"`{a.code}`" for a in programme.antennas],
+                             t("name_nl"): [a.name_nl for a in programme.antennas],
+                             t("name_fr"): [a.name_fr for a in programme.antennas],
+                             t("antenna_opened"): [i18n.format_date(a.opened, lang) if a.opened else ""
+                                                   for a in programme.antennas]})
+    declarations = [f"## {t('contract_settings_title')}", "", t("contract_settings_text"), "", pipe_table(antennas), "",
+                    f"## {t('contract_mapping_title')}", "", t("contract_mapping_text"), ""]
     out = []
     for table in C.TABLES:
         req = t("required") if table.required else t("optional")
@@ -177,7 +276,10 @@ def contract_markdown(lang: str) -> str:
         rows = []
         for f in table.fields:
             codes = C.codes_of(f)
-            if f.reference:
+            if f.reference == C.ANTENNAS_REFERENCE:
+                allowed = i18n.text("antenna_codes_allowed", lang, codes="; ".join(
+                    f"`{a.code}` {a.name(lang)}" for a in programme.antennas))
+            elif f.reference:
                 allowed = i18n.text("see_reference", lang, name=f"data/reference/{f.reference}.csv")
             elif codes is not None:
                 code_list = i18n.code_list_of(f.name, table.name)
@@ -190,7 +292,7 @@ def contract_markdown(lang: str) -> str:
                          t("required"): t("yes") if f.required else t("no"), t("allowed_values"): allowed,
                          t("meaning"): i18n.variable_label(f.name, lang, table.name)})
         out += [pipe_table(pd.DataFrame(rows)), ""]
-    return "\n".join(out)
+    return "\n".join(out + declarations)
 
 
 # --- staging -------------------------------------------------------------------------
@@ -229,7 +331,7 @@ def substitutions(scope: dict, lang: str) -> dict:
         "last_year": str(max(years)) if years else "",
         "antenna_count": i18n.spell_number(len(antennas), lang),
         "antenna_list": i18n.join_words(names, lang),
-        "organisation": ORGANISATION,
+        "organisation": scope.get("organisation") or default_programme().organisation,
         "edition_scope": edition,
         "data_kind": t("synthetic_data") if scope.get("synthetic") else t("real_data"),
     }
@@ -254,8 +356,12 @@ def page_title_line(text: str) -> int:
     return next(i for i, line in enumerate(lines) if line.startswith("# "))
 
 
-def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None) -> bool:
+def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_dir: Path | None = None,
+          mapping=None, compare_with=None) -> bool:
     """Write the language's Jupyter Book source; return True if any file changed.
+
+    ``mapping`` is the export's import mapping (if not beside it); ``compare_with`` an earlier
+    export (a Dataset) whose differences the audit appendix shows.
 
     The pages' narrative claims are resolved on this edition's published numbers (a claim that
     fails without another wording stops here, naming page, sentence and claim) and the choices
@@ -266,6 +372,8 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
     changed = False
     config = book_config(lang)
     notebook_title = config.pop("notebook_title")
+    ds = load_dataset(data_dir, mapping)
+    i18n.use_programme(ds.programme)  # the antennas' names are settings of the dataset
     facts = Facts.from_edition(edition_dir, lang)
     claims = load_claims(BOOK_DIR / "claims")
     parse = config.setdefault("parse", {})
@@ -293,8 +401,10 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         changed |= write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
 
     charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
-    ds = load_dataset(data_dir)
     audit = run_audit(ds, threshold=DEFAULT_THRESHOLD)  # protected values only, like every page
+    compare = compare_exports(compare_with, ds, threshold=DEFAULT_THRESHOLD) if compare_with is not None else None
+    periods = {"export": ds.period, "report": reference.report_period(),
+               "old": compare_with.period if compare_with is not None else None}
     # the explorer page's data: suppressed views only (duoreport.explorer.cube), never microdata
     # rebuilt only when the data or the code changed (the cube takes several seconds)
     key = f"{ds.data_hash}:{code_hash()}"
@@ -324,9 +434,9 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
             at = page_title_line(text) + 1
             text = "\n".join(lines[:at] + ["", provenance_block(info, lang)] + lines[at:])
         if AUDIT_MARKER in text:
-            text = text.replace(AUDIT_MARKER, audit_markdown(audit, decisions, lang))
+            text = text.replace(AUDIT_MARKER, audit_markdown(audit, decisions, lang, compare, periods))
         if CONTRACT_MARKER in text:
-            text = text.replace(CONTRACT_MARKER, contract_markdown(lang))
+            text = text.replace(CONTRACT_MARKER, contract_markdown(lang, ds.programme))
         if EXPLORE_NOTE_MARKER in text:
             text = text.replace(EXPLORE_NOTE_MARKER, explore_note(ds.synthetic, lang))
         changed |= write_if_changed(stage_dir / page.name, text)

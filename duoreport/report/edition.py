@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..data import contract as C
 from ..data import reference
 from ..data.views import dataset_and_views
 from ..settings import DEFAULT_DATA, DEFAULT_THRESHOLD
@@ -32,6 +31,7 @@ class Edition:
     antenna: str = ALL
     lang: str = "nl"
     threshold: int = DEFAULT_THRESHOLD
+    mapping: Path | str | None = None  # the import mapping, if not mapping.yml beside the export
     views: dict = field(init=False)
     dataset: object = field(init=False)
     _decided: dict = field(init=False, default_factory=dict, repr=False)
@@ -40,8 +40,6 @@ class Edition:
     def __post_init__(self):
         if self.lang not in i18n.LANGUAGES:
             raise ValueError(f"lang must be one of {i18n.LANGUAGES}, not {self.lang!r}")
-        if self.antenna != ALL and self.antenna not in C.ANTENNAS:
-            raise ValueError(f"antenna must be 'all' or one of {C.ANTENNAS}, not {self.antenna!r}")
         if self.year not in (ALL, None):
             self.year = int(self.year)
         else:
@@ -49,7 +47,14 @@ class Edition:
         self.data_dir = Path(self.data_dir) if self.data_dir else DEFAULT_DATA
         # loaded, checked and joined once per version of the data in this process (a kernel that
         # runs several notebooks of the same data reuses them)
-        self.dataset, views = dataset_and_views(self.data_dir)
+        self.dataset, views = dataset_and_views(self.data_dir, self.mapping or None)
+        codes = self.dataset.programme.codes
+        if self.antenna != ALL and self.antenna not in codes:
+            raise ValueError(f"antenna must be 'all' or one of {codes} (dataset.yml), not {self.antenna!r}")
+        if self.year != ALL and self.year not in self.dataset.intake_years:
+            raise ValueError(f"no intake in {self.year}: the intake years of the data are "
+                             f"{', '.join(map(str, self.dataset.intake_years))}")
+        i18n.use_programme(self.dataset.programme)
         self.views = restrict(views, self.year, self.antenna)
 
     @property
@@ -73,11 +78,16 @@ class Edition:
         dates = pd.to_datetime(m["intake_date"]).dropna()
         start = dates.min().to_period("M").start_time.date().isoformat() if len(dates) else None
         end = dates.max().to_period("M").end_time.date().isoformat() if len(dates) else None
+        programme = self.dataset.programme
+        if self.year == ALL and self.antenna == ALL:  # the whole export: the programme's period, if declared
+            start = programme.period_start.isoformat() if programme.period_start else start
+            end = programme.period_end.isoformat() if programme.period_end else end
         present = set(m["antenna"].dropna())
         return {"period_start": start, "period_end": end,
                 "years": sorted(int(y) for y in m["intake_year"].dropna().unique()),
-                "antennas": [a for a in C.ANTENNAS if a in present] + sorted(present - set(C.ANTENNAS)),
-                "year": self.year, "antenna": self.antenna, "synthetic": bool(self.synthetic)}
+                "antennas": [a for a in programme.codes if a in present],
+                "year": self.year, "antenna": self.antenna, "synthetic": bool(self.synthetic),
+                "kind": self.dataset.kind, "organisation": programme.organisation}
 
     def label(self, code_list, code) -> str:
         return i18n.label(code_list, code, self.lang)

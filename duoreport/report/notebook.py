@@ -23,9 +23,9 @@ from .render import RenderedChart, format_extra, pipe_table, render_chart
 __all__ = ["open_edition", "show", "show_header", "glue_key_numbers"]
 
 
-def open_edition(data_dir, year, antenna, lang, threshold, chapter: str, output_dir=None) -> Edition:
+def open_edition(data_dir, year, antenna, lang, threshold, chapter: str, output_dir=None, mapping=None) -> Edition:
     """Load and check the data, restrict it to the edition and show the header."""
-    ed = Edition(data_dir or None, year, antenna, lang, int(threshold))
+    ed = Edition(data_dir or None, year, antenna, lang, int(threshold), mapping or None)
     show_header(ed, chapter, {"year": ed.year, "antenna": ed.antenna, "lang": lang, "threshold": ed.threshold},
                 output_dir or None)
     return ed

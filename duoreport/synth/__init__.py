@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..settings import SYNTHETIC_DIR
 from .answers import intake_answers
-from .assumptions import SEED
+from .assumptions import GENERATOR, PROGRAMME, SEED
 from .draw import Draw
 from .mentees import mentees
 from .outcomes import outcomes
@@ -46,15 +46,9 @@ def generate(seed: int = SEED) -> dict:
 
 
 def synthesize(out_dir: Path = DEFAULT_DIR, seed: int = SEED) -> Path:
-    """Generate the synthetic default and write it as an export folder."""
-    metadata = {
-        "synthetic": True,
-        "generator": "duoreport.synth",
-        "seed": seed,
-        "description": "SYNTHETIC microdata calibrated to the published figures of the DUO for a JOB "
-                       "experience report. No row describes a real person.",
-    }
-    write_tables(generate(seed), out_dir, metadata)
+    """Generate the synthetic default and write it as an export folder, with its settings
+    (``dataset.yml``: kind synthetic, the programme, the seal of the tables written)."""
+    write_tables(generate(seed), out_dir, PROGRAMME, GENERATOR, seed)
     return Path(out_dir)
 
 

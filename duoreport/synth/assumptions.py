@@ -7,9 +7,29 @@ for readers. Published numbers are read from ``data/published/figures.csv`` by
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..data import contract as C
+from ..data import reference
+from ..data.programme import Antenna, Programme
 
 SEED = 20181001
+GENERATOR = "duoreport.synth"
+
+# The programme the synthetic default describes, written to its dataset.yml: the report's
+# period (data/published/report.yml) and four antennas opened one after the other (their
+# opening dates are assumptions: the first day of their first intake year).
+PROGRAMME = Programme(
+    organisation="DUO for a JOB",
+    antennas=(Antenna("brussels", "Brussel", "Bruxelles", date(2013, 9, 1)),
+              Antenna("liege", "Luik", "Liège", date(2015, 1, 1)),
+              Antenna("antwerp", "Antwerpen", "Anvers", date(2016, 1, 1)),
+              Antenna("ghent", "Gent", "Gand", date(2017, 1, 1))),
+    period_start=reference.report_period()[0],
+    period_end=reference.report_period()[1],
+    kind="synthetic",
+)
+ANTENNAS = PROGRAMME.codes
 
 INTAKE_YEARS = {2013: 70, 2014: 210, 2015: 300, 2016: 360, 2017: 393}
 ANTENNA_BY_YEAR = {  # antennas opened one after the other

@@ -8,7 +8,7 @@ import pandas as pd
 from ..data import contract as C
 from ..data import reference
 from ..stats.fitting import Target, by, everyone, largest_remainder, where
-from .assumptions import (ANTENNA_BY_YEAR, COUNTRY_SHARES, INTAKE_YEARS, N_HOUSED_WITH_PROBLEMS, N_NO_FIXED_HOME,
+from .assumptions import (ANTENNA_BY_YEAR, ANTENNAS, COUNTRY_SHARES, INTAKE_YEARS, N_HOUSED_WITH_PROBLEMS, N_NO_FIXED_HOME,
                           NAT_GROUPS, NAT_TO_REASON, NAT_TO_STATUS, REFUGEE_ORIGINS, SECTOR_SHARES)
 from .draw import exact, frac, prior_from, pub
 
@@ -19,8 +19,8 @@ def mentees(draw) -> pd.DataFrame:
     m = pd.DataFrame({"mentee_id": [f"M{i:05d}" for i in range(1, n + 1)]})
     m["intake_year"] = np.repeat(list(INTAKE_YEARS), list(INTAKE_YEARS.values()))
     m["antenna"] = draw.allocate(
-        m, ["intake_year"], "antenna", C.ANTENNAS,
-        prior=lambda s: prior_from(s, C.ANTENNAS, lambda r, c: ANTENNA_BY_YEAR[r.intake_year].get(c, 0)))
+        m, ["intake_year"], "antenna", ANTENNAS,
+        prior=lambda s: prior_from(s, ANTENNAS, lambda r, c: ANTENNA_BY_YEAR[r.intake_year].get(c, 0)))
     m["intake_date"] = [draw.date_in_year(y) for y in m["intake_year"]]
 
     belgian = round(frac("prof_belgian") * n)

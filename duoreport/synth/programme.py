@@ -9,13 +9,13 @@ import pandas as pd
 
 from ..data import contract as C
 from ..stats.fitting import Target, everyone, largest_remainder
-from .assumptions import N_MENTORS, N_SECOND_DUOS, SECTOR_SHARES
+from .assumptions import ANTENNAS, N_MENTORS, N_SECOND_DUOS, SECTOR_SHARES
 
 
 def mentors_and_duos(draw, m):
     antenna_counts = m["antenna"].value_counts()
-    mentor_counts = largest_remainder([antenna_counts.get(a, 0) for a in C.ANTENNAS], N_MENTORS)
-    mentors = pd.DataFrame({"antenna": np.repeat(C.ANTENNAS, mentor_counts)})
+    mentor_counts = largest_remainder([antenna_counts.get(a, 0) for a in ANTENNAS], N_MENTORS)
+    mentors = pd.DataFrame({"antenna": np.repeat(ANTENNAS, mentor_counts)})
     mentors.insert(0, "mentor_id", [f"T{i:05d}" for i in range(1, len(mentors) + 1)])
     mentors["gender"] = draw.allocate(mentors, [], "gender", ["male", "female"],
                                       [Target(everyone, {"all": {"male": .55, "female": .45}})])
@@ -39,7 +39,7 @@ def mentors_and_duos(draw, m):
     duos = pd.DataFrame(rows, columns=["mentee_id", "antenna", "start_date", "end_date", "status"])
     duos.insert(0, "duo_id", [f"D{i:05d}" for i in range(1, len(duos) + 1)])
     duos["mentor_id"] = None
-    for a in C.ANTENNAS:
+    for a in ANTENNAS:
         idx = duos.index[duos["antenna"] == a]
         pool = mentors.loc[mentors["antenna"] == a, "mentor_id"].to_numpy()
         if len(idx):

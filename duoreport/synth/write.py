@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import tempfile
@@ -14,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..data import contract as C
+from ..data.loading import seal_synthetic
+from ..data.programme import SETTINGS_FILE, Programme, settings_yaml
 
 
 def _format(value) -> str:
@@ -28,8 +29,9 @@ def _format(value) -> str:
     return str(value)
 
 
-def write_tables(tables: dict, out_dir: Path, metadata: dict) -> None:
-    """Write every table in contract column order, sorted by primary key, atomically."""
+def write_tables(tables: dict, out_dir: Path, programme: Programme, generator: str, seed=None) -> None:
+    """Write every table in contract column order, sorted by primary key, and the settings file
+    sealed with the tables' fingerprint, atomically (the folder is swapped in when complete)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir.parent))
@@ -41,7 +43,8 @@ def write_tables(tables: dict, out_dir: Path, metadata: dict) -> None:
                 w.writerow(t.column_names)
                 for row in df.itertuples(index=False):
                     w.writerow([_format(v) for v in row])
-        (tmp / "dataset.json").write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (tmp / SETTINGS_FILE).write_text(settings_yaml(programme), encoding="utf-8")
+        seal_synthetic(tmp, generator, seed)
         readme = out_dir / "README.md"
         if readme.exists():
             shutil.copy2(readme, tmp / "README.md")

@@ -19,7 +19,7 @@ from pandas.testing import assert_frame_equal
 
 from duoreport.data import contract as C
 from duoreport.data.loading import (MAX_ROWS_SHOWN, ContractError, check_table, duplicated_keys, load_dataset,
-                                    read_csv_raw)
+                                    read_csv_raw, seal_synthetic)
 from duoreport.data.raw import RawTable, factorize
 from duoreport.settings import SYNTHETIC_DIR
 
@@ -57,6 +57,7 @@ def replicate(export: Path, k: int) -> None:
             for row in body:
                 out.append([cell + suffix if i in ids else cell for i, cell in enumerate(row)])
         write_rows(path, out)
+    seal_synthetic(export, "tests.replicate")  # still synthetic data, from another generator: sealed anew
 
 
 def refusal(directory: Path) -> ContractError:

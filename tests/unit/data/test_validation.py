@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from pandas.testing import assert_frame_equal
 
 from duoreport.settings import SYNTHETIC_DIR
@@ -223,7 +224,19 @@ def test_out_of_range(export, file, column, row, value, words):
     assert words in err.issues[0].detail
 
 
+def declare_real_without_period(export: Path) -> None:
+    """Edited values make the copy another dataset: declare it real, with no period or opening
+    dates (the settings' own checks are tested in tests/unit/data/test_programme.py)."""
+    settings = yaml.safe_load((export / "dataset.yml").read_text(encoding="utf-8"))
+    settings["kind"] = "real"
+    del settings["synthetic"], settings["period"]
+    for antenna in settings["antennas"]:
+        antenna.pop("opened", None)
+    (export / "dataset.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+
 def test_range_bounds_are_inclusive(export):
+    declare_real_without_period(export)
     path = export / "mentees.csv"
     set_cell(path, 2, "age_at_intake", "18")
     set_cell(path, 3, "age_at_intake", "33")

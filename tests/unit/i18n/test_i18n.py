@@ -9,6 +9,7 @@ import pytest
 from duoreport.settings import REPO_ROOT
 from duoreport import i18n
 from duoreport.data import contract as C
+from duoreport.data.programme import default_programme
 from duoreport.data import reference
 from duoreport.data.views import AGE_BANDS, EDUCATION_GROUP_ORDER, EDUCATION_GROUPS
 from duoreport.i18n import (
@@ -30,7 +31,7 @@ NNBSP = "\u202f"
 
 # Every code list of the contract and of the derived columns, with the catalogue list naming it.
 CODE_LISTS = {
-    "antenna": C.ANTENNAS,
+    "antenna": default_programme().codes,  # the antennas are settings of the dataset (dataset.yml)
     "gender": C.GENDERS,
     "nationality_status": C.NATIONALITY_STATUSES,
     "residence_permit": C.RESIDENCE_PERMITS + C.TEMPORARY_PERMITS,
@@ -234,8 +235,8 @@ def test_source_report_wording_and_belgian_french():
     assert label("positive_type", "entry_internship", "nl") == "Instapstage"
     assert label("positive_type", "open_ended_contract", "nl") == "Contract van onbepaalde duur"
     assert label("residence_permit", "f_card", "fr") == "Carte F"
-    assert [label("antenna", a, "nl") for a in C.ANTENNAS] == ["Brussel", "Luik", "Antwerpen", "Gent"]
-    assert [label("antenna", a, "fr") for a in C.ANTENNAS] == ["Bruxelles", "Liège", "Anvers", "Gand"]
+    assert [label("antenna", a, "nl") for a in default_programme().codes] == ["Brussel", "Luik", "Antwerpen", "Gent"]
+    assert [label("antenna", a, "fr") for a in default_programme().codes] == ["Bruxelles", "Liège", "Anvers", "Gand"]
     assert label("sib_group", "control", "nl") == "Controlegroep"
     assert label("followup_months", 18, "nl") == "na 18 maanden"
 

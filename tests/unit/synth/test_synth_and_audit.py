@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from duoreport.settings import REPO_ROOT
 from duoreport.audit import run_audit, summary
@@ -44,8 +45,12 @@ def test_committed_default_is_what_the_generator_makes(fresh):
 
 def test_synthetic_is_labelled(fresh):
     ds = load_dataset(fresh)
-    assert ds.synthetic
-    assert json.loads((fresh / "dataset.json").read_text())["synthetic"] is True
+    assert ds.synthetic and ds.kind == "synthetic"
+    settings = yaml.safe_load((fresh / "dataset.yml").read_text(encoding="utf-8"))
+    assert settings["kind"] == "synthetic"
+    assert settings["synthetic"]["generator"] == "duoreport.synth"
+    assert all(len(h) == 64 for h in settings["synthetic"]["tables_sha256"].values())
+    assert not (fresh / "dataset.json").exists()
 
 
 def test_report_sizes(fresh):
@@ -56,7 +61,9 @@ def test_report_sizes(fresh):
     assert len(ds["mentor_survey"]) == 220
     assert len(ds["alumni_survey"]) == 100
     assert ds["sib_participants"]["cohort"].value_counts().sort_index().tolist() == [70, 110, 142]
-    assert set(ds["mentees"]["antenna"]) == set(C.ANTENNAS)
+    settings = yaml.safe_load((fresh / "dataset.yml").read_text(encoding="utf-8"))
+    assert set(ds["mentees"]["antenna"]) == {a["code"] for a in settings["antennas"]} == {
+        "brussels", "liege", "antwerp", "ghent"}
     assert sorted(ds["mentees"]["intake_date"].dt.year.unique()) == [2013, 2014, 2015, 2016, 2017]
 
 

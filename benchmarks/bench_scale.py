@@ -49,7 +49,8 @@ def write_replicated(source: Path, target: Path, k: int) -> Path:
     import pandas as pd
 
     from duoreport.data import contract as C
-    from duoreport.data.loading import data_hash
+    from duoreport.data.loading import data_hash, seal_synthetic
+    from duoreport.data.programme import SETTINGS_FILE
 
     stamp = {"source_hash": data_hash(source), "k": k, "format": 1}
     marker = target / "replicated.json"
@@ -74,9 +75,9 @@ def write_replicated(source: Path, target: Path, k: int) -> Path:
                 if f.pattern == C.ID_PATTERN:
                     out[f.name] = out[f.name].to_numpy(dtype=object) + copy_suffix
         out.to_csv(target / f"{table.name}.csv", index=False, lineterminator="\n")
-    meta = source / "dataset.json"
-    if meta.exists():
-        (target / "dataset.json").write_bytes(meta.read_bytes())
+    # the replicated tables are still synthetic: the settings of the source, sealed anew for them
+    (target / SETTINGS_FILE).write_bytes((source / SETTINGS_FILE).read_bytes())
+    seal_synthetic(target, "benchmarks.bench_scale")
     marker.write_text(json.dumps(stamp))
     return target
 

@@ -1,36 +1,20 @@
 """The localised bibliography styles (duoreport/publish/bibstyle.py), on entries of book/references.bib,
 formatted with pybtex directly (no Sphinx build)."""
-import importlib
-import importlib.util
-from pathlib import Path
+import re
 
 import pytest
 
-pybtex = pytest.importorskip("pybtex")
+pytest.importorskip("pybtex")
 pytest.importorskip("sphinxcontrib.bibtex")
-
-import re  # noqa: E402
 
 from pybtex.database import parse_string  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
+from duoreport.publish import bibstyle as B  # noqa: E402
+from duoreport.publish.stage import bibliography_for_book  # noqa: E402
+
 NNBSP = "\u202f"
-
-
-def _load():
-    try:
-        return importlib.import_module("duoreport.publish.bibstyle")
-    except ImportError:
-        spec = importlib.util.spec_from_file_location("duo_bibstyle", ROOT / "duoreport" / "publish" / "bibstyle.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod
-
-
-B = _load()
-# as staged for the book (duoreport.book.bibliography_for_book): without the curators' notes
-BIB = parse_string(re.sub(r"^\s*(note|keywords|langid)\s*=\s*\{.*?\},?\s*$\n", "",
-                          (ROOT / "book" / "references.bib").read_text(encoding="utf-8"), flags=re.M), "bibtex")
+# as staged for the book: without the curators' notes
+BIB = parse_string(bibliography_for_book(), "bibtex")
 STYLES = {"nl": B.DuoNlStyle(), "fr": B.DuoFrStyle()}
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from duoreport.data.contract import ANTENNAS
+from duoreport.data.programme import default_programme
 from duoreport.publish.stage import substitutions
 
 REPO = Path(__file__).resolve().parents[3]
@@ -50,11 +50,14 @@ SIGNIFICANCE_WORDS = {
     "nl": (r"\bsignificant", r"\bbeslissend", r"geen enkele jaargang", r"geen enkel cohort"),
     "fr": (r"\bsignificati(f|ve|fs|ves|vement)\b", r"\bdécisi(f|ve|fs|ves)\b", r"aucune cohorte"),
 }
-# The substitutions as the full default edition fills them in (docs/claims.md): a page is checked
-# with the words a reader sees there, so that e.g. a sentence opening with {{ first_year }} starts
-# with a digit.
-FULL_SCOPE = {"period_start": "2013-09-01", "period_end": "2017-12-31", "years": list(range(2013, 2018)),
-              "antennas": list(ANTENNAS), "year": "all", "antenna": "all", "synthetic": True}
+# The substitutions as the full edition of the synthetic default fills them in (docs/claims.md):
+# a page is checked with the words a reader sees there, so that e.g. a sentence opening with
+# {{ first_year }} starts with a digit.
+_PROGRAMME = default_programme()
+FULL_SCOPE = {"period_start": _PROGRAMME.period_start.isoformat(), "period_end": _PROGRAMME.period_end.isoformat(),
+              "years": list(range(_PROGRAMME.period_start.year, _PROGRAMME.period_end.year + 1)),
+              "antennas": list(_PROGRAMME.codes), "year": "all", "antenna": "all", "synthetic": True,
+              "organisation": _PROGRAMME.organisation}
 # Digits a reader may see in prose that are not statistics: years, a day of the month before
 # a month name, the confidence level's name, the protected-cell sign (< 10), fixed names (EU-28,
 # UTF-8, artikel 60, § 7, ISO 8601...), chapter and annex numbers, numbered headings and lists.

@@ -1,5 +1,6 @@
 """The edition decides what it shows once: prose numbers equal the charts' cells, in any cell order."""
 
+import matplotlib.pyplot as plt
 import pytest
 
 from duoreport.report.edition import Edition
@@ -17,10 +18,12 @@ def test_key_numbers_before_the_charts_equal_key_numbers_after(year, antenna, la
     numbers_first = glue_first.key_numbers(chapter)
     for chart in chapter_charts(chapter):
         render_chart(glue_first, chart.id)
+    plt.close("all")
 
     charts_first = Edition(None, year, antenna, lang)
     for chart in chapter_charts(chapter):
         render_chart(charts_first, chart.id)
+    plt.close("all")
     numbers_after = charts_first.key_numbers(chapter)
 
     shown_first = {k: v[2] for k, v in numbers_first.items()}

@@ -65,6 +65,7 @@ def _load(lang: str) -> dict:
 
 
 _antenna_names: dict = {}  # lang -> {code: name}: the antennas of the dataset in use
+_organisation: list = []   # the organisation of the dataset in use (its settings)
 
 
 def use_programme(programme: Programme) -> None:
@@ -74,6 +75,14 @@ def use_programme(programme: Programme) -> None:
     until then the antennas are those of the synthetic default."""
     for lang in LANGUAGES:
         _antenna_names[lang] = {a.code: a.name(lang) for a in programme.antennas}
+    _organisation[:] = [programme.organisation]
+
+
+def organisation() -> str:
+    """The name of the organisation whose data are shown (the dataset's settings)."""
+    if not _organisation:
+        use_programme(default_programme())
+    return _organisation[0]
 
 
 def _antennas(lang: str) -> dict:
@@ -181,6 +190,8 @@ def text(key: str, lang: str, **fmt) -> str:
     except KeyError:
         raise KeyError(f"no {lang!r} interface string {key!r}") from None
     try:
+        if "{organisation}" in template and "organisation" not in fmt:
+            fmt = {**fmt, "organisation": organisation()}
         return template.format(**fmt)
     except KeyError as missing:
         raise KeyError(f"interface string {key!r} needs the value {missing.args[0]!r}") from None

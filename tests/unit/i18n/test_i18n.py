@@ -196,7 +196,9 @@ def test_ui_strings(lang):
         if key != "percent_sign_spacing":
             assert ui[key].strip(), (key, lang)
     assert "{threshold}" in ui["suppressed_note"]
-    assert "DUO for a JOB" in ui["source_duo"]
+    assert "{organisation}" in ui["source_duo"]  # the organisation of the dataset's settings
+    assert "DUO for a JOB" in text("source_duo", lang)  # the synthetic default's settings
+    assert "Vzw Voorbeeld" in text("source_duo", lang, organisation="Vzw Voorbeeld")
 
 
 def test_ui_wording():

@@ -56,6 +56,9 @@ class Dataset:
     data_hash: str
     mapping: Mapping = IDENTITY
     files: dict = field(default_factory=dict)  # table -> the file (and sheet) it was read from
+    # (table, column) of a foreign key -> for each row, the row of the referred table it points
+    # to (found while checking; absent when it was not, e.g. for a spreadsheet)
+    row_of: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -252,6 +255,8 @@ class References:
     # (table, column) -> (found, position): for each distinct cell of a referring column, whether
     # the referred column's distinct cells hold it and where (see reference_lookups)
     lookups: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)     # (table, column) referred to -> the row of each distinct cell
+    row_of: dict = field(default_factory=dict)   # (table, column) referring -> the referred row of each row
 
 
 @dataclass
@@ -441,8 +446,14 @@ def check_table(raw: RawTable, table: C.Table, references: References | None = N
         checked[f.name] = c
         if c.pool is not None and (table.name, f.name) in REFERRED:
             references.pools[(table.name, f.name)] = c.pool
+            rows = np.full(len(c.pool.objects), -1, dtype=np.int32)
+            rows[c.keys] = np.arange(len(c.keys), dtype=np.int32)
+            references.rows[(table.name, f.name)] = rows
         if c.unknown_rows is not None and target in references.pools:
             references.unknown[(table.name, f.name)] = c.unknown_rows
+            if not len(c.unknown_rows) and target in references.rows and (table.name, f.name) in references.lookups:
+                _, position = references.lookups[(table.name, f.name)]
+                references.row_of[(table.name, f.name)] = references.rows[target][position][c.keys]
     if issues:
         return None, issues
     index = pd.Index(raw.row_numbers, name="row")
@@ -723,7 +734,7 @@ def load_dataset(directory, mapping=None, verify_seal: bool = True) -> Dataset:
     tables = {name: None if df is None else df.reset_index(drop=True) for name, df in tables.items()}
     digest = _hash([(p.name, data) for p, data in contents.items()]
                    + _declarations(directory, mapping_path(directory, mapping)))
-    return Dataset(tables, directory, programme, digest, used_mapping, files)
+    return Dataset(tables, directory, programme, digest, used_mapping, files, row_of=references.row_of)
 
 
 def seal_synthetic(directory, generator: str, seed=None) -> Dataset:

@@ -48,6 +48,23 @@ def last_followup(outcomes: pd.DataFrame) -> pd.DataFrame:
     return ordered.groupby("mentee_id", sort=True).tail(1).set_index("mentee_id")
 
 
+class MenteeRows:
+    """For each row of a table about mentees, the row of its mentee in the mentees table (-1: none):
+    as the loader found them while checking the foreign key, else by one hash lookup per row."""
+
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+        self._index = None
+
+    def __call__(self, table: str) -> np.ndarray:
+        found = self.ds.row_of.get((table, "mentee_id"))
+        if found is not None and len(found) == len(self.ds[table]):
+            return found
+        if self._index is None:  # its hash table is built once, for every lookup
+            self._index = pd.Index(self.ds["mentees"]["mentee_id"])
+        return self._index.get_indexer(self.ds[table]["mentee_id"])
+
+
 class Lookup:
     """Per-mentee values from a table with at most one row per mentee, as ``Series.map`` gives them.
 
@@ -84,11 +101,11 @@ def mentees_view(ds: Dataset) -> pd.DataFrame:
     m["any_higher"] = m["education_level"].isin(["higher_short", "higher_long"]) | (
         m["foreign_diploma_level"] == "higher")
 
-    ids = pd.Index(m["mentee_id"])  # its hash table is built once, for every lookup below
+    rows_of = MenteeRows(ds)
     n = len(m)
     problems = ds["housing_problems"]
     housed_with_problems = (m["housing_situation"] == "stable_with_problems").to_numpy()
-    problem_rows = ids.get_indexer(problems["mentee_id"])
+    problem_rows = rows_of("housing_problems")
     for p in C.HOUSING_PROBLEMS:
         named = np.zeros(n, dtype=bool)
         rows = problem_rows[(problems["problem"] == p).to_numpy()]
@@ -96,7 +113,7 @@ def mentees_view(ds: Dataset) -> pd.DataFrame:
         m[f"hp_{p}"] = pd.arrays.BooleanArray(named & housed_with_problems, ~housed_with_problems)
 
     out = ds["outcomes"]
-    outcome_rows = ids.get_indexer(out["mentee_id"])
+    outcome_rows = rows_of("outcomes")
     for months in C.FOLLOWUP_MONTHS:
         at = Lookup(m.index, n, out, outcome_rows, out["followup_months"] == months)
         m[f"outcome_{months}m"] = at("status")
@@ -106,11 +123,11 @@ def mentees_view(ds: Dataset) -> pd.DataFrame:
     m["positive_type_last"] = last("positive_type")
     m["internship_led_to_contract_last"] = pd.array(last("internship_led_to_contract"), dtype="boolean")
 
-    duo_rows = ids.get_indexer(ds["duos"]["mentee_id"])
+    duo_rows = rows_of("duos")
     m["n_duos"] = np.bincount(duo_rows[duo_rows >= 0], minlength=n).astype(int)
     if ds.has("sib_participants"):
         sib = ds["sib_participants"]
-        m["sib_cohort"] = Lookup(m.index, n, sib, ids.get_indexer(sib["mentee_id"]))("cohort").astype("Int64")
+        m["sib_cohort"] = Lookup(m.index, n, sib, rows_of("sib_participants"))("cohort").astype("Int64")
     else:
         m["sib_cohort"] = pd.array([pd.NA] * n, dtype="Int64")
     return m
@@ -155,12 +172,19 @@ def sib_control_units(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame({"cohort": pd.array(cohort, dtype="Int64"), "employed_within_1y": pd.array(flag, dtype="boolean")})
 
 
-def keyed(frame: pd.DataFrame, namespace: str, *id_columns: str) -> pd.DataFrame:
+def keyed(frame: pd.DataFrame, namespace: str, *id_columns: str, known=None) -> pd.DataFrame:
     """The frame with each row's permanent record key (``rkey``, for disclosure control).
 
     The key comes from the identifier of the record the row counts (a mentee, a mentor, a
-    survey answer): rows about the same record get the same key in every view.
+    survey answer): rows about the same record get the same key in every view. ``known``:
+    (identifiers, their keys) already computed for this namespace; a row whose identifier is
+    among them takes its key from there (the same keyed hash, not computed again).
     """
+    if len(id_columns) == 1 and known is not None:
+        rows, keys = known
+        position = rows() if callable(rows) else rows.get_indexer(frame[id_columns[0]])
+        if len(position) == len(frame) and (position >= 0).all():
+            return frame.assign(rkey=keys[position])
     ids = frame[id_columns[0]].astype(str)
     for col in id_columns[1:]:
         ids = ids + "|" + frame[col].astype(str)
@@ -169,12 +193,18 @@ def keyed(frame: pd.DataFrame, namespace: str, *id_columns: str) -> pd.DataFrame
 
 def build_views(ds: Dataset) -> dict:
     """The analysis views, each row with its record key (``rkey``)."""
+    mentees = keyed(mentees_view(ds), "mentee", "mentee_id")
+    rows_of, mentee_keys = MenteeRows(ds), mentees["rkey"].to_numpy()
+
+    def by_mentee(table: str):  # the tables about mentees take their mentee's key
+        return (lambda: rows_of(table)), mentee_keys
+
     views = {
-        "mentees": keyed(mentees_view(ds), "mentee", "mentee_id"),
+        "mentees": mentees,
         "duos": keyed(ds["duos"], "duo", "duo_id"),
         "mentors": keyed(ds["mentors"], "mentor", "mentor_id"),
-        "intake_obstacles": keyed(ds["intake_obstacles"], "mentee", "mentee_id"),
-        "expectations": keyed(ds["expectations"], "mentee", "mentee_id"),
+        "intake_obstacles": keyed(ds["intake_obstacles"], "mentee", "mentee_id", known=by_mentee("intake_obstacles")),
+        "expectations": keyed(ds["expectations"], "mentee", "mentee_id", known=by_mentee("expectations")),
     }
     if ds.has("mentor_survey"):
         views["mentor_survey"] = keyed(mentor_survey_view(ds), "mentor_survey", "response_id")
@@ -182,9 +212,11 @@ def build_views(ds: Dataset) -> dict:
                                                 "response_id", "problem")
     if ds.has("alumni_survey"):
         views["alumni_survey"] = keyed(ds["alumni_survey"], "alumni_survey", "response_id")
-        views["alumni_obstacles"] = keyed(ds["alumni_obstacles"], "alumni_survey", "response_id")
+        by_response = (pd.Index(views["alumni_survey"]["response_id"]), views["alumni_survey"]["rkey"].to_numpy())
+        views["alumni_obstacles"] = keyed(ds["alumni_obstacles"], "alumni_survey", "response_id", known=by_response)
     if ds.has("sib_participants"):
-        views["sib_participants"] = keyed(ds["sib_participants"], "mentee", "mentee_id")
+        views["sib_participants"] = keyed(ds["sib_participants"], "mentee", "mentee_id",
+                                          known=by_mentee("sib_participants"))
     if ds.has("sib_control"):
         control = sib_control_units(ds)
         control["unit"] = control.groupby("cohort").cumcount()

@@ -457,9 +457,12 @@ def check_table(raw: RawTable, table: C.Table, references: References | None = N
     if issues:
         return None, issues
     index = pd.Index(raw.row_numbers, name="row")
-    # a Series per column keeps each column's type (codes stay Python strings, dtype object)
-    df = pd.DataFrame({name: pd.Series(c.values, index=index, dtype=getattr(c.values, "dtype", None), copy=False)
-                       for name, c in checked.items()})
+    # column by column: a Series keeps each column's type (codes stay Python strings, dtype
+    # object), and the frame is not consolidated into blocks (a copy of every column at once)
+    df = pd.DataFrame(index=index)
+    for name, c in checked.items():
+        df[name] = pd.Series(c.values, index=index, dtype=getattr(c.values, "dtype", None), copy=False)
+        c.values = None
 
     dup = duplicated_keys([checked[k].keys for k in table.primary_key])
     if dup.any():

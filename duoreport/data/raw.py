@@ -63,11 +63,11 @@ class RawColumn:
         if self._cells is not None:
             encoded = self._cells.dictionary_encode()
             encoded = encoded.combine_chunks() if hasattr(encoded, "combine_chunks") else encoded
-            self._codes, self._arrow, self._cells = encoded.indices.to_numpy(), encoded.dictionary, None
+            self.set_encoding(encoded.indices.to_numpy(), encoded.dictionary)
 
     def set_encoding(self, codes, arrow) -> None:
         """Encode an unencoded column from outside (codes into ``arrow``, its distinct cells)."""
-        self._codes, self._arrow, self._values, self._cells = codes, arrow, None, None
+        self._codes, self._arrow, self._values, self._cells = small_codes(codes, len(arrow)), arrow, None, None
 
     @property
     def codes(self) -> np.ndarray:
@@ -160,6 +160,13 @@ class RawColumn:
         import pyarrow as pa
 
         return RawColumn(position[codes], arrow=self.arrow.take(pa.array(kept)))
+
+
+def small_codes(codes: np.ndarray, n_distinct: int) -> np.ndarray:
+    """Codes in the smallest unsigned integer type that holds them (a column of a few codes
+    takes a byte per row)."""
+    dtype = np.min_scalar_type(max(n_distinct - 1, 0))
+    return codes if codes.dtype == dtype else codes.astype(dtype)
 
 
 def _key(value):

@@ -116,6 +116,8 @@ def _read_plain_csv(file: str, body: bytes, delimiter: str, decimal_comma: bool,
         if name not in unencoded:
             column.codes  # factorised now: the codes take less memory than the text of every cell
         columns.append(column)
+    del table
+    pa.default_memory_pool().release_unused()  # the parsed text is freed: give it back
     return RawTable.from_columns(file, header, columns, first_row=2, decimal_comma=decimal_comma)
 
 

@@ -572,6 +572,31 @@ def _hash(named_bytes) -> str:
     return h.hexdigest()
 
 
+class BackgroundHash:
+    """SHA-256 of the bytes given to :meth:`update`, in order, computed in a thread (hashlib
+    releases the GIL), so that the hashing of a large export overlaps its parsing and no file's
+    bytes need to be kept until the end."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._hash = hashlib.sha256()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-hash")
+        self._last = None
+
+    def update(self, data: bytes) -> None:
+        self._last = self._pool.submit(self._hash.update, data)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def hexdigest(self) -> str:
+        self.close()
+        if self._last is not None:
+            self._last.result()  # an error in the thread is raised here
+        return self._hash.hexdigest()
+
+
 def _declarations(directory: Path, mapping_file: Path | None) -> list:
     """The settings and mapping files, (name, bytes), in the order they enter the data hash."""
     paths = [directory / SETTINGS_FILE] + ([mapping_file] if mapping_file is not None else [])
@@ -677,8 +702,20 @@ def load_dataset(directory, mapping=None, verify_seal: bool = True) -> Dataset:
         used_mapping = read_mapping(mapping_path(directory, mapping), contract_tables)
     except ContractError as exc:  # without its mapping the tables cannot be judged: say what to fix first
         raise ContractError(settings_issues + exc.issues) from None
+    hasher = BackgroundHash()  # the data hash of data_hash(), from the bytes read here, while they are parsed
+    try:
+        return _read_and_check(directory, mapping, verify_seal, programme, seal, settings_issues, contract_tables,
+                               used_mapping, hasher)
+    finally:
+        hasher.close()
+
+
+def _read_and_check(directory, mapping, verify_seal, programme, seal, settings_issues, contract_tables,
+                    used_mapping, hasher) -> Dataset:
+    """The body of :func:`load_dataset` once the settings and the mapping are read."""
     found_issues = {t.name: [] for t in contract_tables}
-    tables, files, raws, used, contents = {}, {}, {}, {}, {}
+    tables, files, raws, used, workbooks = {}, {}, {}, {}, {}
+    hashed = set()
     for t in contract_tables:
         try:
             path = find_table_file(directory, t.name, used_mapping)
@@ -694,11 +731,19 @@ def load_dataset(directory, mapping=None, verify_seal: bool = True) -> Dataset:
             tables[t.name] = None
             continue
         used.setdefault(path.name, set()).add(used_mapping.table(t.name).sheet)
-        if path not in contents:  # every file is read once, for its table(s) and for the data hash
-            contents[path] = path.read_bytes()
+        if path in workbooks:  # a workbook is read once, for the tables of its sheets
+            data = workbooks[path]
+        else:
+            data = path.read_bytes()
+        if path not in hashed:  # every file enters the data hash once, in contract order
+            hashed.add(path)
+            hasher.update(path.name.encode())
+            hasher.update(data)
+            if path.suffix.lower() == ".xlsx":
+                workbooks[path] = data
         try:
             shared = {col for name, col in set(REFERS_TO) | REFERRED if name == t.name}
-            raw = read_table(path, t, used_mapping, contents[path], unencoded=shared)
+            raw = read_table(path, t, used_mapping, data, unencoded=shared)
         except ContractError as exc:
             found_issues[t.name] += exc.issues
             used[path.name].add(None)  # its problem is reported; its other sheets are not "unread" on top
@@ -735,8 +780,10 @@ def load_dataset(directory, mapping=None, verify_seal: bool = True) -> Dataset:
     if issues:
         raise ContractError(issues)
     tables = {name: None if df is None else df.reset_index(drop=True) for name, df in tables.items()}
-    digest = _hash([(p.name, data) for p, data in contents.items()]
-                   + _declarations(directory, mapping_path(directory, mapping)))
+    for name, data in _declarations(directory, mapping_path(directory, mapping)):
+        hasher.update(name.encode())
+        hasher.update(data)
+    digest = hasher.hexdigest()
     return Dataset(tables, directory, programme, digest, used_mapping, files, row_of=references.row_of)
 
 

@@ -93,6 +93,7 @@ class Steps:
         result = work()
         self.row[name] = time.perf_counter() - wall
         self.row[name + "_cpu"] = time.process_time() - cpu
+        self.row[name + "_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return result
 
 

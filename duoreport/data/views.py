@@ -15,7 +15,7 @@ from pandas.api.extensions import take
 from . import contract as C
 from . import reference
 from .keys import record_keys
-from .loading import Dataset, data_hash, load_dataset
+from .loading import Dataset, data_hash, load_dataset, release_memory
 
 AGE_BANDS = ("a18_19", "a20_24", "a25_29", "a30_33")
 EDUCATION_GROUPS = {
@@ -221,6 +221,7 @@ def build_views(ds: Dataset) -> dict:
         control = sib_control_units(ds)
         control["unit"] = control.groupby("cohort").cumcount()
         views["sib_control_units"] = keyed(control, "sib_control", "cohort", "unit").drop(columns="unit")
+    release_memory()
     return views
 
 

@@ -3,22 +3,25 @@
  * Plain JavaScript, no library, nothing from another host. The page holds
  *   <div id="duo-explorer" data-lang="nl" data-cube="_static/explore-nl.json"></div>
  * and this script fills it from the cube written by the book build
- * (duoreport/explore_web.py): views that duoreport.explorer.explore() computed and
- * suppressed beforehand. The script never computes a count; it only draws the published
+ * (duoreport/explorer/cube.py, split by duoreport/publish/webbook.py into an index and one
+ * part per measure, fetched when a reader picks the measure): views that
+ * duoreport.explorer.explore() computed and suppressed beforehand. The script never computes a count; it only draws the published
  * ones. A suppressed cell (null in the cube) is drawn as a hatched empty slot with the
  * suppression label, never as zero.
  *
  * The view is kept in the address: #measure=outcome_18m&split=gender&filter=antenna:brussels
  *
- * The book lists this file in html_js_files (_config.yml): it is loaded on every page and
- * does nothing where there is no explorer.
+ * The book lists this file in html_js_files (_config.yml); duoreport/publish/sphinx_webbook.py
+ * keeps it on the Explore page only. The chart is drawn at the width of the page (text at its
+ * real size on a phone) and drawn again when that width changes.
  */
 (function () {
   "use strict";
 
   var SVG_NS = "http://www.w3.org/2000/svg";
-  // Okabe & Ito, as the book's charts (duoreport/plots.py)
-  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+  // Okabe & Ito, the members with >= 3:1 against white, as the book's charts (duoreport/report/plots.py)
+  var PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"];
+  var HATCH = "#6E6E6E";
   var uid = 0;
 
   function el(tag, attrs, children) {
@@ -94,9 +97,12 @@
     return out;
   }
 
-  function Explorer(root, cube) {
+  function Explorer(root, cube, source) {
     this.root = root;
     this.cube = cube;
+    this.source = source;  // the address of the index: the parts' paths are relative to it
+    if (!cube.views) cube.views = {};
+    this.loaded = {};
     this.ui = cube.ui;
     this.fmt = numbers(cube.number_format);
     this.measures = {};
@@ -179,6 +185,14 @@
 
     [form, this.figure, this.info, this.tableWrap, actions].forEach(function (n) { self.root.appendChild(n); });
     window.addEventListener("hashchange", function () { self.show(self.stateFromHash(location.hash), false); });
+    var resizing = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(resizing);
+      resizing = setTimeout(function () {
+        var w = Math.floor(self.figure.clientWidth || 0);
+        if (self.view && self.view.view && w && Math.abs(w - (self.drawnWidth || 0)) > 24) self.render();
+      }, 150);
+    });
     this.show(this.stateFromHash(location.hash), true);
   };
 
@@ -212,7 +226,40 @@
     }
   };
 
+  // the views of one measure: in the index (an older cube) or in the measure's part, fetched once
+  Explorer.prototype.load = function (measure) {
+    var self = this, parts = this.cube.parts;
+    if (!parts || !parts[measure] || this.loaded[measure]) return Promise.resolve();
+    if (!this.pending) this.pending = {};
+    if (!this.pending[measure]) {
+      this.root.setAttribute("aria-busy", "true");
+      this.pending[measure] = fetch(new URL(parts[measure], this.source).href, { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (part) {
+          Object.keys(part.views).forEach(function (k) { self.cube.views[k] = part.views[k]; });
+          self.loaded[measure] = true;
+          self.root.removeAttribute("aria-busy");
+        });
+    }
+    return this.pending[measure];
+  };
+
   Explorer.prototype.show = function (s, writeAddress) {
+    var self = this;
+    this.state = s;
+    this.syncControls(s);
+    this.load(s.measure).then(function () {
+      if (self.state === s) self.showLoaded(s, writeAddress);
+    }, function () {
+      self.root.removeAttribute("aria-busy");
+      self.status.textContent = self.root.getAttribute("data-error") || "";
+    });
+  };
+
+  Explorer.prototype.showLoaded = function (s, writeAddress) {
     this.state = s;
     this.syncControls(s);
     if (writeAddress) {
@@ -288,8 +335,11 @@
     var ui = this.ui, fmt = this.fmt, percent = this.cube.number_format.percent;
     var split = !!v.state.split;
     var cats = v.measure.categories.length;
-    var W = 720, labelW = 250, right = 64, top = 8, barH = split ? 14 : 16, gap = split ? 10 : 10;
-    var lineH = 13, maxChars = 34;
+    // drawn at the figure's width in CSS pixels, so that the text keeps its size on a phone
+    var W = Math.max(280, Math.min(720, Math.floor(this.figure.clientWidth || 720)));
+    var labelW = Math.round(Math.min(250, W * 0.38)), right = W < 480 ? 52 : 64, top = 8;
+    var barH = split ? 16 : 18, gap = 10;
+    var lineH = 14, maxChars = Math.max(12, Math.floor(labelW / 7.2));
     var maxLines = split ? Math.max(1, Math.min(3, Math.floor(cats * barH / lineH))) : 2;
     var plotW = W - labelW - right;
     var groups = v.groups.length;
@@ -297,14 +347,15 @@
     var rowsN = split ? groups : cats;
     var H = top + rowsN * band + 28;
     var x = function (pct) { return labelW + plotW * Math.max(0, Math.min(100, pct)) / 100; };
-    var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img",
+    this.drawnWidth = W;
+    var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img",
                              "aria-label": v.label, "class": "duo-explorer-svg", preserveAspectRatio: "xMinYMin meet" });
     svg.appendChild(svgEl("title", {}, v.label));
     var patternId = "duo-hatch-" + uid;
     var defs = svgEl("defs");
     var pattern = svgEl("pattern", { id: patternId, patternUnits: "userSpaceOnUse", width: 6, height: 6,
                                      patternTransform: "rotate(45)" });
-    pattern.appendChild(svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#999999", "stroke-width": 2 }));
+    pattern.appendChild(svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: HATCH, "stroke-width": 2 }));
     defs.appendChild(pattern);
     svg.appendChild(defs);
     // grid and axis
@@ -321,7 +372,7 @@
       var name = (split ? r.group[1] + ", " : "") + r.category[1];
       if (r.n === null) {
         mark.appendChild(svgEl("rect", { x: labelW, y: y + 1, width: plotW * 0.03, height: barH - 2,
-                                         fill: "url(#" + patternId + ")", stroke: "#999999" }));
+                                         fill: "url(#" + patternId + ")", stroke: HATCH }));
         mark.appendChild(svgEl("text", { x: labelW + plotW * 0.03 + 5, y: y + barH / 2 + 4, "class": "duo-value" },
                                ui.suppressed));
         mark.appendChild(svgEl("title", {}, name + ": " + ui.suppressed));
@@ -475,14 +526,15 @@
     var ui = { loading: root.getAttribute("data-loading") || "\u2026" };
     root.setAttribute("aria-busy", "true");
     root.textContent = ui.loading;
-    fetch(root.getAttribute("data-cube"), { credentials: "same-origin" })
+    var source = new URL(root.getAttribute("data-cube"), document.baseURI).href;
+    fetch(source, { credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
       .then(function (cube) {
-        new Explorer(root, cube).build();
         root.removeAttribute("aria-busy");
+        new Explorer(root, cube, source).build();
       })
       .catch(function () {
         root.removeAttribute("aria-busy");

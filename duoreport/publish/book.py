@@ -1,13 +1,15 @@
 """Build the publication: a Dutch and a French Jupyter Book, web and PDF.
 
 The chapter notebooks are executed per language (:mod:`.editions`), each language's source is
-staged (:mod:`.stage`), then Jupyter Book builds the HTML and the single-page HTML that
-chromium prints to PDF (:mod:`.pdf`).
+staged (:mod:`.stage`), then Jupyter Book builds the HTML; the print edition is assembled from
+the built pages (:mod:`.print_edition`) and printed to PDF by the browser (:mod:`.pdf`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import os
 import shutil
 import subprocess
@@ -15,10 +17,13 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from .. import i18n
 from ..data.loading import load_dataset
 from .editions import RunSpec, run_editions
-from .pdf import find_browser, no_browser_message, print_pdf
+from .pdf import find_browser, no_browser_message, print_edition_pdf
+from .print_edition import PRINT_CSS, assemble
 from .stage import LANGS, stage, write_if_changed
 
 
@@ -38,10 +43,12 @@ def run_jupyter_book(stage_dir: Path, out_dir: Path, builder: str = "html") -> P
 LANDING = """<!DOCTYPE html>
 <html lang="nl">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DUO for a JOB</title><link rel="icon" href="nl/_static/favicon.png">
+<title>DUO for a JOB</title><meta name="description" content="{description}">
+<link rel="icon" href="nl/_static/favicon.png">
 <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}
 a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></head>
 <body>
+<main>
 <h1>DUO for a JOB</h1>
 <p lang="nl">Ervaringsverslag na vijf jaar werking — kies uw taal.</p>
 <p lang="fr">Rapport d’expérience après cinq ans d’activité — choisissez votre langue.</p>
@@ -49,6 +56,7 @@ a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></h
 <a class="lang" href="nl/index.html" hreflang="nl" lang="nl">Nederlands</a>
 <a class="lang" href="fr/index.html" hreflang="fr" lang="fr">Français</a>
 {pdf_links}
+</main>
 </body></html>
 """
 
@@ -62,7 +70,9 @@ def landing_page(synthetic: bool, pdf_langs=LANGS) -> str:
     css = ".syn{border-left:6px solid #D55E00;background:#fff3e8;padding:.5rem .8rem}" if synthetic else ""
     links = " · ".join(f'<a href="{lang}/duo-for-a-job-{lang}.pdf" hreflang="{lang}">PDF ({lang})</a>'
                        for lang in pdf_langs)
-    return LANDING.format(banner=banner, synthetic_css=css, pdf_links=f"<p>{links}</p>" if links else "")
+    description = html.escape(i18n.text("print_subject", "nl") + " / " + i18n.text("print_subject", "fr"))
+    return LANDING.format(banner=banner, synthetic_css=css, pdf_links=f"<p>{links}</p>" if links else "",
+                          description=description)
 
 
 def _tree_hash(folder: Path) -> str:
@@ -83,6 +93,29 @@ def site_dir(build_dir: Path, year="all", antenna="all") -> Path:
     """Where a book is published: ``build/site`` for the whole report, ``build/site-2015-liege`` for an edition."""
     slug = edition_slug(year, antenna)
     return Path(build_dir) / ("site" if slug == "all-all" else f"site-{slug}")
+
+
+def build_pdf(site_lang: Path, lang: str, edition_dir: Path, stage_dir: Path, work_dir: Path, target: Path,
+              browser: Path, log=print, previous: Path | None = None) -> None:
+    """The print edition of one language, assembled from its built web pages, printed by the browser
+    (or the ``previous`` PDF copied when nothing it is made of has changed)."""
+    config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))  # as staged: title resolved
+    info = json.loads(next(iter(sorted(edition_dir.glob("*_provenance.json")))).read_text(encoding="utf-8"))
+    info["organisation"] = config["author"]
+    doc = assemble(site_lang, lang, work_dir / "print" / "index.html", config, info)
+    stamp = work_dir / "pdf.stamp"
+    digest = hashlib.sha256(doc.html_file.read_bytes() + _tree_hash(site_lang / "_images").encode()
+                            + PRINT_CSS.read_bytes()).hexdigest()
+    previous = previous if previous is not None else target
+    if previous.exists() and stamp.exists() and stamp.read_text() == digest:
+        if previous != target:
+            shutil.copy2(previous, target)
+        log(f"[{lang}] PDF up to date")
+        return
+    stamp.unlink(missing_ok=True)
+    printings = print_edition_pdf(doc, target, browser)
+    stamp.write_text(digest)
+    log(f"[{lang}] PDF printed ({printings} printings)")
 
 
 def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, year="all", antenna="all",
@@ -133,19 +166,9 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, yea
             sources = _tree_hash(stage_dir)
             shutil.copytree(_jupyter_book_once(stage_dir, jb, "html", sources, lang, log), nxt / "site" / lang)
             if pdf:
-                single = _jupyter_book_once(stage_dir, jb, "singlehtml", sources, lang, log)
                 name = f"duo-for-a-job-{lang}.pdf"
-                target, previous = nxt / "site" / lang / name, site / lang / name
-                stamp = jb / "pdf.stamp"
-                digest = _tree_hash(single)
-                if previous.exists() and stamp.exists() and stamp.read_text() == digest:
-                    shutil.copy2(previous, target)
-                    log(f"[{lang}] PDF up to date")
-                else:
-                    stamp.unlink(missing_ok=True)
-                    print_pdf(single / "index.html", target, browser)
-                    stamp.write_text(digest)
-                    log(f"[{lang}] PDF printed")
+                build_pdf(nxt / "site" / lang, lang, build_dir / "editions" / spec.slug, stage_dir, jb,
+                          nxt / "site" / lang / name, browser, log, previous=site / lang / name)
             times[lang] = time.perf_counter() - t0
         printed = [lang for lang in LANGS if (nxt / "site" / lang / f"duo-for-a-job-{lang}.pdf").exists()]
         write_if_changed(nxt / "site" / "index.html", landing_page(ds.synthetic, printed))

@@ -38,6 +38,7 @@ from ..report.inventory import CHAPTERS
 from ..report.render import pipe_table
 from ..settings import BOOK_DIR, DEFAULT_THRESHOLD, LANGUAGES, REPO_ROOT
 from .editions import code_hash
+from .webbook import image_alts, write_cube
 
 LANGS = LANGUAGES
 PLAIN_NUMREF = re.compile(r"\{numref\}`(fig-[A-Za-z0-9_]+)`")
@@ -382,6 +383,8 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         extensions.append("substitution")
     parse["myst_substitutions"] = substitutions(facts.scope, lang)
     config["title"] = config["title"].format_map(parse["myst_substitutions"])  # "… na {period_years} jaar"
+    ds = load_dataset(data_dir)
+    config.setdefault("sphinx", {}).setdefault("config", {})["duo_synthetic"] = bool(ds.synthetic)
     changed |= write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     changed |= write_if_changed(stage_dir / "_toc.yml", (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
     changed |= write_if_changed(stage_dir / "references.bib", bibliography_for_book())
@@ -398,6 +401,7 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
                 cell["source"] = (f"# {notebook_title}: {i18n.text('chapter_' + chapter, lang)}\n\n"
                                   + i18n.text("notebook_intro", lang))
                 break
+        image_alts(nb)  # the chart images say what they show, not their file name
         changed |= write_if_changed(stage_dir / "notebooks" / f"{chapter}.ipynb", json.dumps(nb, ensure_ascii=False, indent=1))
 
     charts = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (edition_dir / "charts").glob("*.json")}
@@ -413,7 +417,8 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         edition = (facts.scope.get("year", "all"), facts.scope.get("antenna", "all"))
         views = build_views(ds) if edition == ("all", "all") else restrict(build_views(ds), *edition)
         cube = build_cube(views, lang, synthetic=ds.synthetic)
-        changed |= write_if_changed(cube_file, cube_json(cube))
+        # an index and one part per measure: the page loads only what the reader looks at
+        changed |= write_cube(cube_file.parent, lang, cube_json(cube), write_if_changed)
         key_file.write_text(key)
     decisions = reference.decisions()
     claim_report = []

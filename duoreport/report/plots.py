@@ -16,16 +16,32 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-SUPPRESSED_COLOUR = "#BBBBBB"
+# Okabe & Ito (2008), the members dark enough for a mark on white (WCAG 2.1 non-text contrast,
+# >= 3:1): blue 5.2, vermillion 3.9, bluish green 3.4, reddish purple 3.1, black 21. The light
+# members (orange, sky blue, yellow: 1.3-2.3) are left out. A chart has at most three series.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
+SUPPRESSED_COLOUR = "#6E6E6E"  # outline and hatching of a suppressed slot (5.1:1 on white)
+TEXT_COLOUR = "#222222"
+
+# Sizes for print: the chart is FIG_WIDTH inches wide at SAVE_DPI, and the print edition shows
+# it at that physical size (at most the 170 mm text block), so these are the printed sizes in
+# points; the smallest is 9 pt (the print edition promises >= 8 pt).
+FIG_WIDTH = 6.4
+SAVE_DPI = 150
+FONT_SIZES = {"title": 11, "label": 10, "tick": 9.5, "legend": 9.5, "note": 9}
+MIN_FONT_PT = min(FONT_SIZES.values())
+BAR_INCHES = 0.3  # height of one group of bars
 
 
 def apply_style() -> None:
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font="DejaVu Sans",
-                  rc={"svg.hashsalt": "duoreport", "figure.dpi": 100, "savefig.dpi": 150,
-                      "axes.titleweight": "bold", "axes.titlesize": 12, "axes.titlelocation": "left",
-                      "legend.frameon": False})
+                  rc={"svg.hashsalt": "duoreport", "figure.dpi": 100, "savefig.dpi": SAVE_DPI,
+                      "axes.titleweight": "bold", "axes.titlesize": FONT_SIZES["title"],
+                      "axes.titlelocation": "left", "axes.labelsize": FONT_SIZES["label"],
+                      "xtick.labelsize": FONT_SIZES["tick"], "ytick.labelsize": FONT_SIZES["tick"],
+                      "legend.fontsize": FONT_SIZES["legend"], "legend.frameon": False,
+                      "text.color": TEXT_COLOUR, "axes.labelcolor": TEXT_COLOUR,
+                      "xtick.color": TEXT_COLOUR, "ytick.color": TEXT_COLOUR})
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -40,15 +56,18 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     """Horizontal bars of shares (percent) with 95 % intervals.
 
     ``label_col`` holds the (translated) bar labels in display order; ``hue_col`` the
-    (translated) series, if any.
+    (translated) series, if any. The legend of a grouped chart sits under the axis label, in
+    its own row of the layout (it never covers the "%" label or a bar).
     """
     apply_style()
     data = table.copy()
     labels = list(dict.fromkeys(data[label_col]))
     hues = list(dict.fromkeys(data[hue_col])) if hue_col else [None]
-    height = max(2.2, 0.42 * len(labels) * max(1, len(hues) * 0.6) + 1.2)
-    fig, ax = plt.subplots(figsize=(7.5, height))
     n_h = len(hues)
+    lines = sum(max(1, _wrap(lbl).count("\n") + 1) for lbl in labels)
+    height = max(1.9, BAR_INCHES * max(len(labels) * (1 + 0.55 * (n_h - 1)), lines * 0.75) + 1.1
+                 + (0.35 if hue_col else 0) + 0.18 * _wrap(title, 70).count("\n"))
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, height), layout="constrained")
     band = 0.8
     width = band / n_h
     for k, hue in enumerate(hues):
@@ -57,18 +76,19 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
         y = np.arange(len(labels)) - band / 2 + (k + 0.5) * width
         values = part[value_col].astype(float).to_numpy()
         colour = PALETTE[k % len(PALETTE)]
-        ax.barh(y, np.nan_to_num(values), height=width * 0.92, color=colour,
+        ax.barh(y, np.nan_to_num(values), height=width * 0.92, color=colour, edgecolor="white", linewidth=0.6,
                 label=None if hue is None else _wrap(hue, 40))
         if intervals and "ci_low" in part:
             lo = part["ci_low"].astype(float).to_numpy()
             hi = part["ci_high"].astype(float).to_numpy()
             ok = ~np.isnan(values) & ~np.isnan(lo)
             ax.errorbar(values[ok], y[ok], xerr=[values[ok] - lo[ok], hi[ok] - values[ok]], fmt="none",
-                        ecolor="#333333", elinewidth=1, capsize=2)
+                        ecolor="#222222", elinewidth=1, capsize=2)
         hidden = part["suppressed"].fillna(False).to_numpy(dtype=bool) if "suppressed" in part else np.isnan(values)
         for yy in y[hidden]:
             ax.barh(yy, 3, height=width * 0.92, color="white", edgecolor=SUPPRESSED_COLOUR, hatch="///")
-            ax.text(3.5, yy, suppressed_label, va="center", ha="left", fontsize=8, color="#555555")
+            ax.text(3.5, yy, suppressed_label, va="center", ha="left", fontsize=FONT_SIZES["note"],
+                    color=SUPPRESSED_COLOUR)
     ax.set_yticks(np.arange(len(labels)))
     ax.set_yticklabels([_wrap(lbl) for lbl in labels])
     ax.invert_yaxis()
@@ -78,9 +98,7 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     ax.set_ylabel("")
     ax.set_title(_wrap(title, 70))
     if hue_col:
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 - 0.25 / max(height, 1)), ncol=min(3, n_h),
-                  fontsize=8)
-    fig.tight_layout()
+        fig.legend(loc="outside lower left", ncol=min(3, n_h), handlelength=1.2, columnspacing=1.2)
     return fig
 
 

@@ -101,17 +101,42 @@ def render_chart(ed: Edition, chart_id: str) -> RenderedChart:
                          data.group, data.test)
 
 
+ALT_MAX_BARS = 8  # bars named in an alt text; the table under the chart gives them all
+
+
 def alt_text(ed: Edition, title: str, data) -> str:
-    """A sentence describing the chart for a reader who cannot see it."""
+    """What the chart shows, for a reader who cannot see it: the comparison, with its numbers.
+
+    A simple chart names each bar and its share in the order of the chart; a grouped chart
+    does so group by group. Hidden (protected) cells are named as such, never given a value.
+    The title is not repeated (the caption gives it)."""
+    t = ed.t
     if data.table.empty:
         return title
-    visible = data.table[~data.table["suppressed"]] if "suppressed" in data.table else data.table
-    if visible.empty:
-        return f"{title}. {ed.t('alt_all_suppressed')}"
-    top = visible.sort_values("share", ascending=False).iloc[0]
-    who = top["label"] + (f" ({top[data.hue_col]})" if data.hue_col else "")
-    return (i18n.labelled(ed.t("alt_bar_chart"), title, ed.lang) + ". "
-            + i18n.labelled(ed.t("alt_largest"), f"{who}, {_pct(top['share'], ed.lang)}", ed.lang) + ".")
+    table = data.table
+    hidden = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else table["share"].isna()
+    if hidden.all():
+        return t("alt_all_suppressed")
+
+    def bars(part, name_col):
+        items = []
+        for name, share, gone in zip(part[name_col], part["share"], hidden.loc[part.index]):
+            items.append(t("alt_hidden", label=name) if gone else f"{name} {_pct(share, ed.lang)}")
+        if len(items) > ALT_MAX_BARS:
+            items = items[:ALT_MAX_BARS] + [t("alt_more", n=len(items) - ALT_MAX_BARS)]
+        return ", ".join(items)
+
+    if data.hue_col:
+        groups = []
+        for label in dict.fromkeys(table[data.label_col]):
+            part = table[table[data.label_col] == label]
+            groups.append(i18n.labelled(label, bars(part, data.hue_col), ed.lang))
+        text = t("alt_chart_grouped", groups=t("alt_group_sep").join(groups))
+    else:
+        text = t("alt_chart_single", values=bars(table, data.label_col))
+    if data.intervals and "ci_low" in table and table["ci_low"].notna().any():
+        text += " " + t("alt_intervals")
+    return text
 
 
 def pipe_table(table: pd.DataFrame) -> str:

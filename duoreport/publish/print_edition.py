@@ -68,15 +68,15 @@ def print_pages(toc_file: Path = REPO_ROOT / "_toc.yml") -> list[str]:
     return [p for p in pages if p not in WEB_ONLY and not p.startswith(WEB_ONLY_PREFIXES)]
 
 
-def _text(node: Tag) -> str:
-    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)).strip()
+# white space a browser collapses; a narrow no-break space (French typography) is kept
+COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 
 
 def _heading_text(node: Tag) -> str:
     clone = copy.copy(node)
     for a in clone.select("a.headerlink"):
         a.decompose()
-    return re.sub(r"\s+", " ", clone.get_text("", strip=False)).strip()
+    return COLLAPSIBLE.sub(" ", clone.get_text("", strip=False)).strip(" \t\n\r\f")
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -158,6 +158,13 @@ class _Assembler:
             # at most the width of the text block
             img["style"] = f"width: {width_px / float(dpi):.3f}in"
             img.attrs.pop("loading", None)
+
+    def group_figures(self, root: Tag) -> None:
+        """A figure is a group of its image and its caption: in the tagged PDF the image is the
+        Figure (with its alt text) and the caption a Caption beside it, so that no Figure lacks an
+        alternative text (chromium would tag the <figure> itself as a second, textless Figure)."""
+        for fig in root.find_all("figure"):
+            fig["role"] = "group"
 
     def prefix_ids(self, root: Tag, page: str) -> None:
         for node in root.find_all(id=True):
@@ -287,6 +294,7 @@ class _Assembler:
             art = self.article(page)
             self.fix_links(art, page)
             self.fix_images(art)
+            self.group_figures(art)
             self.prefix_ids(art, page)
             top = art.find("section") or art
             h1 = top.find("h1")

@@ -68,6 +68,24 @@ def _body(asset) -> str:
     return str(getattr(asset, "attributes", {}).get("body", ""))
 
 
+def _deferred(script):
+    """A copy of the script entry that does not block the page (the entries are shared by all
+    pages: they are copied, never changed). An inline script that sets an option of a deferred
+    script becomes a module script, which runs like the deferred ones, after parsing and in order."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes = dict(getattr(script, "attributes", None) or {})
+    if not isinstance(script, _JavaScript) or "async" in attributes:
+        return script
+    if attributes.get("body"):
+        attributes.setdefault("type", "module")
+    elif script.filename:
+        attributes["defer"] = "defer"
+    else:
+        return script
+    return _JavaScript(script.filename, priority=script.priority, **attributes)
+
+
 def lighten_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "") or ""
 
@@ -81,16 +99,8 @@ def lighten_assets(app: Sphinx, pagename, templatename, context, doctree) -> Non
         return True
 
     scripts = [s for s in context.get("script_files", []) if wanted(s)]
-    for script in scripts:
-        attributes = getattr(script, "attributes", None)
-        if attributes is None:
-            continue
-        if _body(script):
-            # an inline script that sets an option of a (now deferred) script: a module script
-            # runs, like the deferred ones, after parsing and in document order
-            attributes.setdefault("type", "module")
-        elif _source(script) and "async" not in attributes:
-            attributes["defer"] = "defer"
+    if pagename != "search":  # the search page's own scripts (in its template) need them at once
+        scripts = [_deferred(s) for s in scripts]
     context["script_files"] = scripts
     context["css_files"] = [c for c in context.get("css_files", []) if wanted(c)]
 
@@ -114,10 +124,28 @@ def slim_theme_css(app: Sphinx, exception) -> None:
 
 
 def lazy_images(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Images load when they come near the screen (the charts of a chapter are far below the title)."""
+    """Images load when they come near the screen (the charts of a chapter are far below its
+    title), with their width and height, so that the page keeps its layout while they load."""
     body = context.get("body")
-    if body and "<img " in body:
-        context["body"] = re.sub(r"<img (?![^>]*loading=)", '<img loading="lazy" decoding="async" ', body)
+    if not body or "<img " not in body:
+        return
+    sources = {Path(dest).name: Path(app.srcdir) / src for src, dest in getattr(app.builder, "images", {}).items()}
+
+    def rewrite(match):
+        tag = match.group(0)
+        if "loading=" not in tag:
+            tag = tag.replace("<img ", '<img loading="lazy" decoding="async" ', 1)
+        src = re.search(r'src="([^"]+)"', tag)
+        source = sources.get(Path(src.group(1)).name) if src else None
+        if source is not None and source.is_file() and " width=" not in tag and " height=" not in tag:
+            from PIL import Image
+
+            with Image.open(source) as im:
+                width, height = im.size
+            tag = tag.replace("<img ", f'<img width="{width}" height="{height}" ', 1)
+        return tag
+
+    context["body"] = re.sub(r"<img [^>]*>", rewrite, body)
 
 
 def valid_roles(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -134,7 +162,7 @@ def describe_page(app: Sphinx, pagename, templatename, context, doctree) -> None
     if doctree is not None:
         for para in doctree.findall(nodes.paragraph):
             if para.parent is not None and isinstance(para.parent, (nodes.section, nodes.document)):
-                text = re.sub(r"\s+", " ", para.astext()).strip()
+                text = re.sub(r"[ \t\n\r\f]+", " ", para.astext()).strip(" \t\n\r\f")
                 if len(text) > 40:
                     break
     if not text:

@@ -30,7 +30,9 @@ FIG_WIDTH = 6.4
 SAVE_DPI = 150
 FONT_SIZES = {"title": 11, "label": 10, "tick": 9.5, "legend": 9.5, "note": 9}
 MIN_FONT_PT = min(FONT_SIZES.values())
-BAR_INCHES = 0.3  # height of one group of bars
+BAR_INCHES = 0.3  # height of one bar of a simple chart
+LINE_INCHES = 0.165  # height of a line of a bar's label (9.5 pt)
+TITLE_CHARS = 62  # a title line of the figure's width
 
 
 def apply_style() -> None:
@@ -64,9 +66,10 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     labels = list(dict.fromkeys(data[label_col]))
     hues = list(dict.fromkeys(data[hue_col])) if hue_col else [None]
     n_h = len(hues)
-    lines = sum(max(1, _wrap(lbl).count("\n") + 1) for lbl in labels)
-    height = max(1.9, BAR_INCHES * max(len(labels) * (1 + 0.55 * (n_h - 1)), lines * 0.75) + 1.1
-                 + (0.35 if hue_col else 0) + 0.18 * _wrap(title, 70).count("\n"))
+    # each group of bars is as tall as its bars or its (wrapped) label, whichever is taller
+    group = BAR_INCHES * (1 + 0.55 * (n_h - 1))
+    rows = sum(max(group, LINE_INCHES * (_wrap(lbl).count("\n") + 1) + 0.08) for lbl in labels)
+    height = max(1.9, rows + 1.1 + (0.35 if hue_col else 0) + 0.18 * _wrap(title, TITLE_CHARS).count("\n"))
     fig, ax = plt.subplots(figsize=(FIG_WIDTH, height), layout="constrained")
     band = 0.8
     width = band / n_h
@@ -96,7 +99,8 @@ def share_bars(table: pd.DataFrame, label_col: str, title: str, *, hue_col: str 
     ax.set_xlim(0, min(100.0, top * 1.05) if top <= 100 else top * 1.05)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
-    ax.set_title(_wrap(title, 70))
+    # the title belongs to the figure (the layout keeps it inside the figure's width)
+    fig.suptitle(_wrap(title, TITLE_CHARS), x=0.01, ha="left", fontsize=FONT_SIZES["title"], fontweight="bold")
     if hue_col:
         fig.legend(loc="outside lower left", ncol=min(3, n_h), handlelength=1.2, columnspacing=1.2)
     return fig
@@ -114,9 +118,10 @@ def placeholder(title: str, message: str) -> plt.Figure:
 
 
 def png_bytes(fig: plt.Figure) -> bytes:
-    """The figure as PNG, without a timestamp or software tag (same data, same bytes)."""
+    """The figure as PNG, without a timestamp or software tag (same data, same bytes), at exactly
+    its size (FIG_WIDTH at SAVE_DPI: the print edition shows it at that physical size)."""
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

@@ -43,6 +43,8 @@ def test_page_loads_clean_and_offline(browser, server, lang, name):
         assert not foreign, foreign
         assert page.evaluate("document.documentElement.lang").startswith(lang)
         for img in page.query_selector_all("figure img"):
+            img.scroll_into_view_if_needed()  # the charts load lazily, when they come near the screen
+            page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img, timeout=10000)
             box = img.bounding_box()
             natural = img.evaluate("i => i.naturalWidth")
             assert box and box["width"] > 0 and box["height"] > 0 and natural > 0

@@ -2,8 +2,6 @@
 interface strings translated for both books."""
 
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -23,10 +21,12 @@ def test_one_version_everywhere():
     assert str(cff["version"]) == str(cff["preferred-citation"]["version"]) == project["version"] == duoreport.__version__
 
 
-def test_duoreport_version():
-    out = subprocess.run([sys.executable, "-m", "duoreport", "--version"], capture_output=True, text=True,
-                         cwd=REPO_ROOT, env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
-    assert out.returncode == 0 and out.stdout.strip() == f"duoreport {duoreport.__version__}"
+def test_duoreport_version(capsys):
+    from duoreport.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == f"duoreport {duoreport.__version__}"
 
 
 def test_licences_for_code_and_for_text_and_data():

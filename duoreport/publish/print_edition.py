@@ -159,6 +159,21 @@ class _Assembler:
             img["style"] = f"width: {width_px / float(dpi):.3f}in"
             img.attrs.pop("loading", None)
 
+    def break_identifiers(self, root: Tag) -> None:
+        """An identifier in a table cell (the audit's figure ids) may break after an underscore,
+        not in the middle of a word."""
+        for code in root.select("td code, td span.pre"):
+            for text in list(code.find_all(string=True)):
+                if "_" not in text:
+                    continue
+                parts = str(text).split("_")
+                pieces = []
+                for i, part in enumerate(parts):
+                    pieces.append(NavigableString(part + ("_" if i < len(parts) - 1 else "")))
+                    if i < len(parts) - 1:
+                        pieces.append(self.soup.new_tag("wbr"))
+                text.replace_with(*pieces)
+
     def group_figures(self, root: Tag) -> None:
         """A figure is a group of its image and its caption: in the tagged PDF the image is the
         Figure (with its alt text) and the caption a Caption beside it, so that no Figure lacks an
@@ -295,6 +310,7 @@ class _Assembler:
             self.fix_links(art, page)
             self.fix_images(art)
             self.group_figures(art)
+            self.break_identifiers(art)
             self.prefix_ids(art, page)
             top = art.find("section") or art
             h1 = top.find("h1")

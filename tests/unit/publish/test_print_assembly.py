@@ -46,6 +46,8 @@ INTRO = page("Inleiding", """<section id="inleiding"><h1>Inleiding<a class="head
 <a class="reference download internal" download="" href="_downloads/abc/gender.csv"><code>CSV downloaden</code></a>
 <a class="headerlink" href="#fig-gender">#</a></p></figcaption></figure>
 <p class="duo-explore-link"><a href="explore.html#measure=gender">Verken deze cijfers verder</a></p>
+<table><thead><tr><th>id</th><th>Gepubliceerd</th></tr></thead>
+<tbody><tr><td><code class="docutils literal"><span class="pre">prof_gender_male</span></code></td><td>49</td></tr></tbody></table>
 </section></section>""")
 
 SOURCES = page("Bronnen", """<section id="bronnen"><h1>Bronnen</h1>
@@ -165,6 +167,13 @@ def test_page_numbers_are_written_into_the_contents(site, tmp_path):
 def test_a_missing_page_is_named(site, tmp_path):
     with pytest.raises(RuntimeError, match="contract.html is missing"):
         build(site, tmp_path, pages=("index", "contract"))
+
+
+def test_identifiers_in_tables_break_after_an_underscore(site, tmp_path):
+    _, soup = build(site, tmp_path)
+    cell = soup.select_one("td code")
+    assert cell.get_text() == "prof_gender_male"
+    assert str(cell).count("_<wbr/>") == 2
 
 
 @pytest.mark.parametrize("lang, expected", [("nl", "30 november 2026"), ("fr", "30 novembre 2026")])

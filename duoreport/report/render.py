@@ -116,7 +116,7 @@ def alt_text(ed: Edition, title: str, data) -> str:
     table = data.table
     hidden = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else table["share"].isna()
     if hidden.all():
-        return t("alt_all_suppressed")
+        return t("alt_all_suppressed", threshold=ed.threshold)
 
     def bars(part, name_col):
         items = []

@@ -195,8 +195,9 @@ class _Assembler:
         art = soup.select_one("article.bd-article")
         if art is None:
             raise RuntimeError(f"print edition: no <article class='bd-article'> in {path}")
+        # the home page's own "how to cite" box: the colophon has it
         for sel in ("script", "noscript", "div.toctree-wrapper", ".duo-print-only", "#searchbox",
-                    "a.headerlink", "button", "div.cell"):
+                    "a.headerlink", "button", "div.cell", "div.duo-cite"):
             for node in art.select(sel):
                 node.decompose()
         return art

@@ -35,6 +35,7 @@ INDEX = page("Home", """<section id="home-title"><h1>DUO for a JOB: verslag<a cl
 <div class="admonition warning"><p class="admonition-title">Synthetische gegevens</p><p>Fictief.</p></div>
 <section id="lezen"><h2>Hoe leest u de cijfers?<a class="headerlink" href="#lezen">#</a></h2><p>Zo.</p></section>
 <div class="toctree-wrapper"><ul><li><a href="intro.html">Inleiding</a></li></ul></div>
+<div class="duo-cite admonition"><p class="admonition-title">Hoe citeren?</p><p>DUO for a JOB (2026).</p></div>
 </section>""")
 
 INTRO = page("Inleiding", """<section id="inleiding"><h1>Inleiding<a class="headerlink" href="#inleiding">#</a></h1>
@@ -103,6 +104,7 @@ def test_cover_colophon_contents_then_chapters(site, tmp_path):
     assert "Over het verslag." in colophon and "Fictief." in colophon and "Hoe citeren?" in colophon
     assert "(2026). DUO for a JOB – ervaringsverslag na vijf jaar werking. Reproduceerbare uitgave, versie" in colophon
     assert "CC BY 4.0" in colophon and "MIT" in colophon
+    assert colophon.count("Hoe citeren?") == 1  # the home page's own box is not repeated
     # the home page's section and each page are chapters, each on its own named page
     chapters = soup.select("main > section.duo-chapter")
     assert [c.h1.get_text() for c in chapters] == ["Hoe leest u de cijfers?", "Inleiding", "Bronnen"]

@@ -34,13 +34,15 @@ def fake_steps(monkeypatch):
         (target / "index.html").write_text((stage_dir / "page.md").read_text(encoding="utf-8"), encoding="utf-8")
         return target
 
-    def print_pdf(html, target, browser=None):
-        target.write_bytes(b"%PDF " + html.read_bytes())
+    def build_pdf(site_lang, lang, edition_dir, stage_dir, work_dir, target, browser, log=print, previous=None):
+        if state["fail"] == (lang, "pdf"):
+            raise RuntimeError(f"the print edition failed for {lang}")
+        target.write_bytes(b"%PDF " + (site_lang / "index.html").read_bytes())
 
     monkeypatch.setattr(book, "run_editions", run_editions)
     monkeypatch.setattr(book, "stage", stage)
     monkeypatch.setattr(book, "run_jupyter_book", run_jupyter_book)
-    monkeypatch.setattr(book, "print_pdf", print_pdf)
+    monkeypatch.setattr(book, "build_pdf", build_pdf)
     monkeypatch.setattr(book, "find_browser", lambda: "/usr/bin/a-browser")
     return state
 
@@ -70,7 +72,7 @@ def test_a_good_build_replaces_the_site_whole(fake_steps, tmp_path):
     assert not (tmp_path / ".next").exists() and not (tmp_path / ".site-old").exists()
 
 
-@pytest.mark.parametrize("failing", [("fr", "html"), ("fr", "singlehtml"), ("nl", "html")])
+@pytest.mark.parametrize("failing", [("fr", "html"), ("fr", "pdf"), ("nl", "html")])
 def test_a_failed_build_leaves_the_previous_site_and_audit_untouched(fake_steps, tmp_path, failing):
     fake_steps["version"] = "old"
     build(tmp_path, "old audit")

@@ -101,7 +101,8 @@ def build_pdf(site_lang: Path, lang: str, edition_dir: Path, stage_dir: Path, wo
     (or the ``previous`` PDF copied when nothing it is made of has changed)."""
     config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))  # as staged: title resolved
     info = json.loads(next(iter(sorted(edition_dir.glob("*_provenance.json")))).read_text(encoding="utf-8"))
-    info["organisation"] = config["author"]
+    info["organisation"] = (config.get("parse", {}).get("myst_substitutions", {}) or {}).get("organisation") \
+        or config["author"]
     doc = assemble(site_lang, lang, work_dir / "print" / "index.html", config, info)
     stamp = work_dir / "pdf.stamp"
     digest = hashlib.sha256(doc.html_file.read_bytes() + _tree_hash(site_lang / "_images").encode()

@@ -96,6 +96,7 @@ class _Assembler:
         self.lang = lang
         self.info = info
         self.base_url = (config.get("html", {}) or {}).get("baseurl", "") or ""
+        self.substitutions = (config.get("parse", {}) or {}).get("myst_substitutions", {}) or {}
         if self.base_url and not self.base_url.endswith("/"):
             self.base_url += "/"
         self.pages = print_pages()
@@ -213,20 +214,26 @@ class _Assembler:
     def cover(self, title: str, subtitle: str) -> Tag:
         t = lambda key, **kw: i18n.text(key, self.lang, **kw)  # noqa: E731
         info = self.info
+        # the edition, its period and its organisation as the staged book words them (the page
+        # substitutions), else from the edition's parameters
+        subs = self.substitutions
         params = info.get("parameters", {})
-        year = params.get("year", "all")
-        antenna = params.get("antenna", "all")
-        scope = ", ".join([t("all_years") if year == "all" else f"{t('intake_year')} {year}",
-                           t("all_antennas") if antenna == "all" else f"{t('antenna')} {antenna}"])
+        year, antenna = params.get("year", "all"), params.get("antenna", "all")
+        scope = subs.get("edition_scope") or ", ".join(
+            [t("all_years") if year == "all" else f"{t('intake_year')} {year}",
+             t("all_antennas") if antenna == "all" else f"{t('antenna')} {antenna}"])
         div = self.el("div", class_="duo-cover", role="region", aria_label=t("print_cover"))
         div.append(self.el("p", info["organisation"], class_="duo-cover-org"))
         div.append(self.el("p", title, class_="duo-cover-title"))
         div.append(self.el("p", subtitle, class_="duo-cover-subtitle"))
         dl = self.el("dl", class_="duo-cover-facts")
         kind = t("synthetic_data") if info["synthetic"] else t("real_data")
-        for term, value in ((t("print_edition"), scope), (t("print_data_kind"), kind),
-                            (t("print_date"), long_date(info["build_date"], self.lang)),
-                            (t("print_version"), info["code_version"])):
+        facts = [(t("print_edition"), scope)]
+        if subs.get("period_start") and subs.get("period_end"):
+            facts.append((t("print_period"), f"{subs['period_start']} – {subs['period_end']}"))
+        facts += [(t("print_data_kind"), kind), (t("print_date"), long_date(info["build_date"], self.lang)),
+                  (t("print_version"), info["code_version"])]
+        for term, value in facts:
             dl.append(self.el("dt", term))
             dl.append(self.el("dd", value))
         div.append(dl)

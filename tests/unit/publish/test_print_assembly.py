@@ -70,8 +70,9 @@ INFO = {"organisation": "DUO for a JOB", "synthetic": True, "data_hash": "ffcfa0
         "code_version": "0.1.0+abc", "build_date": "2026-11-30", "parameters": {"year": "all", "antenna": "all"}}
 
 
-def build(site, tmp_path, baseurl="", pages=("index", "intro", "sources")):
-    config = {"title": "DUO for a JOB – ervaringsverslag na vijf jaar werking", "html": {"baseurl": baseurl}}
+def build(site, tmp_path, baseurl="", pages=("index", "intro", "sources"), substitutions=None):
+    config = {"title": "DUO for a JOB – ervaringsverslag na vijf jaar werking", "html": {"baseurl": baseurl},
+              "parse": {"myst_substitutions": substitutions or {}}}
     import duoreport.publish.print_edition as pe
     original = pe.print_pages
     pe.print_pages = lambda: list(pages)
@@ -117,6 +118,15 @@ def test_cover_colophon_contents_then_chapters(site, tmp_path):
     assert all(soup.find(id=href[1:]) is not None for href, _ in entries)
     assert {s.get_text() for s in soup.select(".duo-toc-page")} == {PAGE_NUMBER_PLACEHOLDER}
     assert doc.toc_targets == [href[1:] for href, _ in entries]
+
+
+def test_the_cover_words_the_edition_as_the_staged_book_does(site, tmp_path):
+    subs = {"edition_scope": "intakejaar 2015, antenne Luik", "period_start": "1 januari 2015",
+            "period_end": "31 december 2015"}
+    _, soup = build(site, tmp_path, substitutions=subs)
+    cover = soup.select_one(".duo-cover").get_text(" ", strip=True)
+    assert "intakejaar 2015, antenne Luik" in cover and "Periode 1 januari 2015 – 31 december 2015" in cover
+    assert "alle jaren" not in cover
 
 
 def test_no_link_to_the_build_machine_and_internal_links_resolved(site, tmp_path):

@@ -13,6 +13,15 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+
+def python_path(existing: str | None) -> str:
+    """``PYTHONPATH`` for a process this package starts (a notebook kernel, the JupyterLab server):
+    this checkout first, so that it runs this code whatever an editable install elsewhere points at."""
+    import os
+
+    parts = [p for p in (existing or "").split(os.pathsep) if p]
+    return os.pathsep.join([str(REPO_ROOT)] + [p for p in parts if p != str(REPO_ROOT)])
+
 DATA_DIR = REPO_ROOT / "data"
 SYNTHETIC_DIR = DATA_DIR / "synthetic"   # the embedded default export
 DEFAULT_DATA = SYNTHETIC_DIR

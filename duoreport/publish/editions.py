@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from ..report.edition import ALL
 from ..report.inventory import CHAPTERS
-from ..settings import BUILD_DIR, DEFAULT_THRESHOLD, LANGUAGES, NOTEBOOKS_DIR, REPO_ROOT
+from ..settings import BUILD_DIR, DEFAULT_THRESHOLD, LANGUAGES, NOTEBOOKS_DIR, REPO_ROOT, python_path
 
 DEFAULT_OUT = BUILD_DIR / "editions"
 EXECUTION_TIMEOUT = 600  # seconds per cell: a stalled kernel fails instead of hanging
@@ -90,6 +91,20 @@ def _to_ipynb(md: Path, target: Path) -> None:
 
 
 _SOURCES: dict = {}
+_SOURCES_DIR: list = []  # this process's temporary folder, removed when the process ends
+
+
+def _sources_dir() -> Path:
+    if not _SOURCES_DIR or not _SOURCES_DIR[0].exists():
+        import atexit
+        from multiprocessing import util
+
+        folder = Path(tempfile.mkdtemp(prefix="duoreport-sources-"))
+        _SOURCES_DIR[:] = [folder]
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the main process
+        util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                      exitpriority=0)  # a worker process (which ends without running atexit)
+    return _SOURCES_DIR[0]
 
 
 def chapter_source(chapter: str) -> Path:
@@ -97,8 +112,7 @@ def chapter_source(chapter: str) -> Path:
     md = NOTEBOOKS_DIR / f"{chapter}.md"
     key = (chapter, md.stat().st_mtime_ns, md.stat().st_size)
     if key not in _SOURCES or not _SOURCES[key].exists():
-        folder = Path(tempfile.mkdtemp(prefix="duoreport-sources-"))
-        _SOURCES[key] = folder / f"{chapter}.ipynb"
+        _SOURCES[key] = _sources_dir() / f"{chapter}.ipynb"
         _to_ipynb(md, _SOURCES[key])
     return _SOURCES[key]
 
@@ -128,6 +142,11 @@ def _to_html(ipynb: Path, target: Path) -> None:
 KERNEL_START_ATTEMPTS = 3
 
 
+def _kernels_import_this_checkout() -> None:
+    """The kernels this process starts import this checkout's package (they inherit the variable)."""
+    os.environ["PYTHONPATH"] = python_path(os.environ.get("PYTHONPATH"))
+
+
 def execute_with_retry(pm, source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
     """papermill in a new kernel, retried when the kernel fails to start.
 
@@ -135,6 +154,7 @@ def execute_with_retry(pm, source: Path, executed: Path, parameters: dict, cwd: 
     port ("Address already in use", "Kernel died before replying to kernel_info"); such
     a failure says nothing about the notebook, so the run is tried again.
     """
+    _kernels_import_this_checkout()
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
@@ -186,6 +206,7 @@ class WarmKernel:
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
 
+        _kernels_import_this_checkout()
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             km = KernelManager(kernel_name="python3")
             try:
@@ -384,7 +405,11 @@ def run_editions(specs, out_root: Path, data_hash: str, jobs: int | None = None,
     code = code_hash()
     jobs = jobs or os.cpu_count() or 1
     results = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
+    # Workers are spawned, not forked: a process that has run a notebook before (a test session,
+    # a JupyterLab terminal) holds jupyter_core's event-loop thread, and a forked child inherits
+    # its state without the thread, so its first papermill run waits forever.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(run_edition, s, out_root, data_hash, code, force): s for s in specs}
         bar = tqdm(total=len(futures), desc="editions", unit="run", disable=not progress)
         for future in as_completed(futures):

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..explorer.serve import port_free, serve_locally
-from ..settings import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from ..settings import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT, python_path
 
 DEFAULT_PORT = 8888  # JupyterLab's own default; the next free port is taken when it is busy
 # Markdown files open as notebooks (jupytext) on a double click; "Open With" still offers the editor.
@@ -78,7 +78,10 @@ def serve_lab(port: int | None = None, open_browser: bool = True) -> int:
 
     def prepare(folder: Path):
         config_path = os.pathsep.join(filter(None, [str(lab_config(folder)), os.environ.get("JUPYTER_CONFIG_PATH")]))
-        env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_PATH=config_path)
+        # the server (its checkpoint class) and the notebooks' kernels import this checkout's
+        # package, whatever another checkout's editable install points at
+        env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_PATH=config_path,
+                   PYTHONPATH=python_path(os.environ.get("PYTHONPATH")))
         return lab_command(port), env
 
     folder = NOTEBOOKS_DIR.relative_to(REPO_ROOT).as_posix()

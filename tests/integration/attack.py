@@ -39,7 +39,15 @@ THRESHOLD = 10
 # --- reading what the site publishes ---------------------------------------------------------------
 
 def cube(site: Path, lang: str) -> dict:
-    return json.loads((Path(site) / lang / "_static" / f"explore-{lang}.json").read_text(encoding="utf-8"))
+    """The Explore data as a reader's browser gets it: the index file, then every part it names
+    (one file per measure), merged into one dict of views."""
+    static = Path(site) / lang / "_static"
+    data = json.loads((static / f"explore-{lang}.json").read_text(encoding="utf-8"))
+    views = dict(data.get("views", {}))
+    for part in data.get("parts", {}).values():
+        views.update(json.loads((static / part).read_text(encoding="utf-8"))["views"])
+    assert views, f"no Explore views found under {static}"
+    return {**data, "views": views}
 
 
 def chart_csvs(site: Path, lang: str) -> dict:

@@ -202,6 +202,25 @@ def test_second_run_skips_and_a_failure_is_isolated(editions, tmp_path):
 
 
 
+@pytest.mark.timeout(600)
+def test_editions_run_from_a_process_that_has_run_a_notebook_before(tmp_path):
+    """A test session or a JupyterLab terminal has run notebooks before: jupyter_core then keeps an
+    event-loop thread for this thread's name. A forked worker inherited that state without the
+    thread and waited forever for its first kernel (the CI run that never ended); workers are spawned."""
+    import asyncio
+
+    from jupyter_core.utils import run_sync
+
+    async def nested():  # a coroutine run from inside a running loop, as nbclient does
+        return run_sync(asyncio.sleep)(0, result="done")
+
+    assert asyncio.run(nested()) == "done"
+    spec = RunSpec("2015", "liege", "nl", str(DEFAULT_DATA))
+    results = run_editions([spec], tmp_path, load_dataset(DEFAULT_DATA).data_hash, jobs=1, progress=False)
+    assert [r.status for r in results] == ["ran"], [r.message for r in results]
+    assert (tmp_path / "nl" / "2015-liege" / "impact.ipynb").is_file()
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_an_export_where_the_age_order_flips_changes_the_sentence(editions, lang):
     """The same page on data where the 20-24 band outnumbers the 25-29 band: the ordering

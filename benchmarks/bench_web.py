@@ -1,7 +1,9 @@
-"""Benchmark: Lighthouse (mobile) on the web book: performance and accessibility scores.
+"""Benchmark: Lighthouse (mobile) on the web book: performance and accessibility scores; or
+axe-core on every page of both languages (``--axe``): WCAG 2.1 A/AA violations by impact.
 
     python3 benchmarks/bench_web.py [--site build/site] [--label after] [--runs 3] [--no-gzip]
                                     [PAGE ...]          (default: nl/profile.html nl/explore.html)
+    python3 benchmarks/bench_web.py --axe [--site build/site] [--label after]
 
 Needs a built site (`duoreport build`) and Lighthouse from tools/web (installed by setup.sh);
 chromium is the browser the PDFs use (:func:`duoreport.publish.pdf.find_browser`). The site is
@@ -33,6 +35,9 @@ from duoreport.settings import BUILD_DIR, REPO_ROOT
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = REPO_ROOT / "tools" / "web" / "node_modules" / ".bin" / "lighthouse"
+AXE = REPO_ROOT / "tools" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+IMPACTS = ("critical", "serious", "moderate", "minor")
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map")
 
 
@@ -89,6 +94,47 @@ def lighthouse(url: str, browser: Path) -> dict:
     }
 
 
+def axe_table(site: Path, label: str) -> str:
+    """axe-core (WCAG 2.1 A and AA rules) on every HTML page of both languages and the landing page:
+    per language, the pages with a violation and the violations (rule x page) by impact."""
+    from playwright.sync_api import sync_playwright
+
+    from duoreport.settings import CHROMIUM
+
+    script = AXE.read_text(encoding="utf-8")
+    pages = ["index.html"] + sorted(p.relative_to(site).as_posix() for lang in ("nl", "fr")
+                                    for p in (site / lang).rglob("*.html") if "_static" not in p.parts)
+    httpd, base = serve(site, True)
+    found = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                        "--disable-background-networking"])
+            for name in pages:
+                page = browser.new_page()
+                page.goto(f"{base}/{name}", wait_until="networkidle")
+                page.add_script_tag(content=script)
+                found[name] = page.evaluate("""async (tags) => (await axe.run(document, {runOnly: {type: 'tag',
+                    values: tags}})).violations.map(v => [v.id, v.impact, v.nodes.length])""", WCAG_TAGS)
+                page.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+    text = (f"\n## {date.today()} — axe-core {_version('axe-core')}, WCAG 2.1 A + AA rules, web book{label}\n\n"
+            f"Site: `{site}`; every HTML page (`benchmarks/bench_web.py --axe`). A violation is one rule failing on "
+            "one page (its elements counted apart).\n\n"
+            "| part | pages | with a violation | " + " | ".join(IMPACTS) + " | elements | rules |\n"
+            "|---|---:|---:|" + "---:|" * len(IMPACTS) + "---:|---|\n")
+    for group in ("index.html", "nl/", "fr/"):
+        names = [n for n in pages if n.startswith(group)]
+        rows = [v for n in names for v in found[n]]
+        counts = [sum(1 for v in rows if v[1] == impact) for impact in IMPACTS]
+        rules = sorted({f"{v[0]} ({v[1]})" for v in rows})
+        text += (f"| {group} | {len(names)} | {sum(1 for n in names if found[n])} | " + " | ".join(map(str, counts))
+                 + f" | {sum(v[2] for v in rows)} | {', '.join(rules) or '–'} |\n")
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", default=["nl/profile.html", "nl/explore.html"])
@@ -96,7 +142,16 @@ def main() -> None:
     parser.add_argument("--label", default="")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-gzip", action="store_true")
+    parser.add_argument("--axe", action="store_true", help="axe-core on every page instead of Lighthouse")
     args = parser.parse_args()
+    if args.axe:
+        if not AXE.exists():
+            raise SystemExit(f"{AXE} is missing: run `bash setup.sh` (npm ci --prefix tools/web)")
+        text = axe_table(args.site, f" ({args.label})" if args.label else "")
+        print(text)
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `bash setup.sh` (npm ci --prefix tools/web)")
     browser = find_browser()
@@ -129,8 +184,8 @@ def main() -> None:
         fh.write(text)
 
 
-def _version() -> str:
-    package = REPO_ROOT / "tools" / "web" / "node_modules" / "lighthouse" / "package.json"
+def _version(tool: str = "lighthouse") -> str:
+    package = REPO_ROOT / "tools" / "web" / "node_modules" / tool / "package.json"
     return json.loads(package.read_text(encoding="utf-8"))["version"] if package.exists() else "?"
 
 

@@ -9,6 +9,7 @@ row (the header is row 1, the first data row is row 2).
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from duoreport.settings import SYNTHETIC_DIR
+from duoreport.settings import SYNTHETIC_DIR, python_path
 from duoreport.data import contract as C
 from duoreport.data.loading import ContractError, load_dataset
 
@@ -606,8 +607,9 @@ def test_huge_integer_is_refused(export, file, column, row, value, rules):
 # --- 14. the command line -------------------------------------------------------------------------
 
 def _cli(*args, cwd):
+    env = dict(os.environ, PYTHONPATH=python_path(os.environ.get("PYTHONPATH")))  # this checkout's code
     return subprocess.run([sys.executable, "-m", "duoreport.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
 @pytest.fixture

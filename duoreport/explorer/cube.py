@@ -109,9 +109,7 @@ def chart_permalink(chart_id: str) -> str | None:
 def domain(mentees, column: str) -> tuple:
     """The values of a dimension as the explorer orders them: its code list, then any other
     value found in the data (later intake years)."""
-    codes = list(model.DIMENSION_CODES[column])
-    values = {model.normalise_value(v) for v in mentees[column].tolist()}
-    return tuple(codes + sorted((v for v in values if v is not None and v not in codes), key=str))
+    return model.coded_values(mentees[column], model.DIMENSION_CODES[column])[0]
 
 
 def queries(mentees, measures=None) -> list:

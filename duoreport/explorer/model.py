@@ -81,6 +81,21 @@ def normalise_value(value):
     return value
 
 
+def coded_values(series: pd.Series, codes) -> tuple:
+    """A column as the explorer counts it: (domain, codes). The domain is the code list ``codes``,
+    then every other value found, sorted as text (later intake years); each row's code is its
+    value's index in the domain, -1 when missing. Values are normalised once per distinct value
+    (:func:`normalise_value`), not once per row."""
+    raw, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [normalise_value(v) for v in uniques.tolist()]
+    domain = list(codes)
+    domain += sorted({v for v in values if v is not None and v not in domain}, key=str)
+    index = {v: i for i, v in enumerate(domain)}
+    # the last entry answers factorize's -1 (missing): lookup[-1] == -1
+    lookup = np.array([index[v] if v is not None else -1 for v in values] + [-1], dtype=np.int64)
+    return tuple(domain), lookup[raw]
+
+
 @dataclass(frozen=True)
 class Query:
     """One view of the explorer.

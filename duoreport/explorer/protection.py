@@ -21,7 +21,7 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
-from .model import DIMENSION_CODES, DIMENSIONS, MEASURE_CODES, VIEW, normalise_value
+from .model import DIMENSION_CODES, DIMENSIONS, MEASURE_CODES, VIEW, coded_values, normalise_value
 
 
 class Coded:
@@ -38,12 +38,7 @@ class Coded:
         self.keys = mentees["rkey"].to_numpy(dtype=np.int64) if "rkey" in mentees else np.zeros(len(mentees), np.int64)
 
     def _encode(self, col, series: pd.Series, codes):
-        values = [normalise_value(v) for v in series.tolist()]
-        domain = list(codes)
-        domain += sorted({v for v in values if v is not None and v not in domain}, key=str)
-        index = {v: i for i, v in enumerate(domain)}
-        self.domain[col] = tuple(domain)
-        self.codes[col] = np.array([index.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+        self.domain[col], self.codes[col] = coded_values(series, codes)
 
     def resolve(self, col: str, value) -> int:
         """The index of a filter value in the domain of ``col``."""
@@ -72,8 +67,13 @@ class Coded:
         for col in split:
             rows = rows & (self.codes[col] >= 0)
         index = tuple(self.codes[col][rows] for col in split) + (self.codes[measure][rows],)
-        np.add.at(counts, index, 1)
-        np.add.at(sums, index, self.keys[rows])
+        cells = shape + (cats,)
+        flat = np.ravel_multi_index(index, cells) if index[0].size else np.zeros(0, dtype=np.int64)
+        size = int(np.prod(cells))
+        counts[..., :cats] = np.bincount(flat, minlength=size).reshape(cells)
+        # key sums below 2**53 (keys < 4096 per person): exact in float64
+        counts_keys = np.bincount(flat, weights=self.keys[rows].astype(np.float64), minlength=size)
+        sums[..., :cats] = counts_keys.astype(np.int64).reshape(cells)
         counts[..., cats] = counts[..., :cats].sum(axis=-1)
         sums[..., cats] = sums[..., :cats].sum(axis=-1)
         return counts, sums

@@ -50,8 +50,8 @@ a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></h
 <body>
 <main>
 <h1>DUO for a JOB</h1>
-<p lang="nl">Ervaringsverslag na vijf jaar werking — kies uw taal.</p>
-<p lang="fr">Rapport d’expérience après cinq ans d’activité — choisissez votre langue.</p>
+<p lang="nl">{subtitle_nl} — kies uw taal.</p>
+<p lang="fr">{subtitle_fr} — choisissez votre langue.</p>
 {banner}
 <a class="lang" href="nl/index.html" hreflang="nl" lang="nl">Nederlands</a>
 <a class="lang" href="fr/index.html" hreflang="fr" lang="fr">Français</a>
@@ -61,8 +61,10 @@ a.lang{{display:block;font-size:1.3rem;margin:1rem 0}}{synthetic_css}</style></h
 """
 
 
-def landing_page(synthetic: bool, pdf_langs=LANGS) -> str:
-    """The language choice, with links to the PDFs of ``pdf_langs`` (those that were printed)."""
+def landing_page(synthetic: bool, pdf_langs=LANGS, titles: dict | None = None) -> str:
+    """The language choice, with links to the PDFs of ``pdf_langs`` (those that were printed);
+    ``titles`` are the books' titles as staged ("DUO for a JOB – ervaringsverslag na vijf jaar
+    werking", the number of years from the edition's data), whose part after the dash is shown."""
     banner = ""
     if synthetic:
         banner = ("<p class='syn' lang='nl'><strong>" + i18n.text("synthetic_banner", "nl") + "</strong></p>"
@@ -71,8 +73,16 @@ def landing_page(synthetic: bool, pdf_langs=LANGS) -> str:
     links = " · ".join(f'<a href="{lang}/duo-for-a-job-{lang}.pdf" hreflang="{lang}">PDF ({lang})</a>'
                        for lang in pdf_langs)
     description = html.escape(i18n.text("print_subject", "nl") + " / " + i18n.text("print_subject", "fr"))
+    subtitles = {lang: html.escape(_subtitle((titles or {}).get(lang) or i18n.text("print_subject", lang)))
+                 for lang in LANGS}
     return LANDING.format(banner=banner, synthetic_css=css, pdf_links=f"<p>{links}</p>" if links else "",
-                          description=description)
+                          description=description, subtitle_nl=subtitles["nl"], subtitle_fr=subtitles["fr"])
+
+
+def _subtitle(title: str) -> str:
+    """"DUO for a JOB – ervaringsverslag na …" -> "Ervaringsverslag na …"."""
+    rest = title.split(" – ", 1)[-1].strip()
+    return rest[:1].upper() + rest[1:]
 
 
 def _tree_hash(folder: Path) -> str:
@@ -172,7 +182,9 @@ def build_book(data_dir: Path, build_dir: Path, pdf: bool = True, log=print, yea
                           nxt / "site" / lang / name, browser, log, previous=site / lang / name)
             times[lang] = time.perf_counter() - t0
         printed = [lang for lang in LANGS if (nxt / "site" / lang / f"duo-for-a-job-{lang}.pdf").exists()]
-        write_if_changed(nxt / "site" / "index.html", landing_page(ds.synthetic, printed))
+        titles = {lang: yaml.safe_load((work / "stage" / lang / "_config.yml").read_text(encoding="utf-8"))["title"]
+                  for lang in LANGS}
+        write_if_changed(nxt / "site" / "index.html", landing_page(ds.synthetic, printed, titles))
         if before_swap is not None:
             before_swap(nxt)
         _swap_in(nxt, site, build_dir)

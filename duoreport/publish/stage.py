@@ -383,7 +383,6 @@ def stage(lang: str, edition_dir: Path, stage_dir: Path, data_dir: Path, pages_d
         extensions.append("substitution")
     parse["myst_substitutions"] = substitutions(facts.scope, lang)
     config["title"] = config["title"].format_map(parse["myst_substitutions"])  # "… na {period_years} jaar"
-    ds = load_dataset(data_dir)
     config.setdefault("sphinx", {}).setdefault("config", {})["duo_synthetic"] = bool(ds.synthetic)
     changed |= write_if_changed(stage_dir / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     changed |= write_if_changed(stage_dir / "_toc.yml", (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))

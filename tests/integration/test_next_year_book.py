@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 
@@ -51,6 +52,18 @@ def test_the_book_has_the_exports_period_and_its_new_antenna(built, lang, end, a
     cube = (site / lang / "_static" / f"explore-{lang}.json").read_text(encoding="utf-8")
     assert antenna in cube
     assert (site / lang / f"duo-for-a-job-{lang}.pdf").stat().st_size > 100_000
+
+
+@pytest.mark.parametrize("lang, years", [("nl", "zes jaar werking"), ("fr", "six ans d’activité")])
+def test_the_title_counts_the_exports_intake_years(built, lang, years):
+    """Intake years 2013 to 2018: six, on the home page, the language choice and the PDF's metadata."""
+    site = built / "site"
+    home = (site / lang / "index.html").read_text(encoding="utf-8")
+    assert years in home and ("vijf jaar werking" if lang == "nl" else "cinq ans d’activité") not in home
+    assert years in (site / "index.html").read_text(encoding="utf-8")
+    info = subprocess.run(["pdfinfo", str(site / lang / f"duo-for-a-job-{lang}.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    assert years in info
 
 
 @pytest.mark.parametrize("lang, words", [("nl", "Verschillen zijn te verwachten"),

@@ -105,3 +105,13 @@ def test_the_landing_page_links_only_the_printed_pdfs():
     none = landing_page(True, [])
     assert ".pdf" not in none
     assert 'href="nl/index.html"' in none and 'href="fr/index.html"' in none
+
+
+def test_the_landing_page_words_the_books_titles_as_staged():
+    """Six intake years: the language choice says so, as the books' titles do (no typed "five")."""
+    titles = {"nl": "DUO for a JOB – ervaringsverslag na zes jaar werking",
+              "fr": "DUO for a JOB – rapport d’expérience après six ans d’activité"}
+    page = landing_page(False, [], titles)
+    assert "<p lang=\"nl\">Ervaringsverslag na zes jaar werking — kies uw taal.</p>" in page
+    assert "<p lang=\"fr\">Rapport d’expérience après six ans d’activité — choisissez votre langue.</p>" in page
+    assert "vijf" not in page and "cinq" not in page

@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 
 from duoreport.stats.shares import (
+    DIRECT_TABLES_ABOVE,
+    PERMUTATIONS,
+    TEST_SEED,
     difference_in_proportions,
     independence_test,
     share_table,
@@ -195,6 +198,17 @@ def test_share_table_without_groups(people):
     assert list(t["share"]) == pytest.approx([80.0, 20.0])
 
 
+def test_wilson_interval_is_scipys_to_the_last_bit():
+    """The interval is computed without scipy's binomtest (which first computes a p-value); the
+    numbers published on the synthetic default must not move: equal floats, not approximately."""
+    from scipy import stats
+
+    for n in list(range(1, 60)) + [99, 100, 681, 1332, 1333, 13330, 999750]:
+        for k in sorted({0, 1, 2, n // 3, n // 2, n - 1, n} & set(range(n + 1))):
+            ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            assert wilson_interval(k, n) == (float(ci.low), float(ci.high)), (k, n)
+
+
 # --- 3. independence_test ---------------------------------------------------------
 
 
@@ -228,6 +242,58 @@ def test_permutation_test_for_small_expected_counts():
     assert first == second  # seeded: reproducible
     # close to the exact conditional p-value (Monte Carlo with 9999 resamples)
     assert first.p_value == pytest.approx(exact_permutation_p(table), abs=0.03)
+
+
+def exact_permutation_p_2xc(table):
+    """exact_permutation_p for a 2 x c table with large cells: the first row's cells of every
+    column but the first are enumerated, the first column's follows from the row total."""
+    rows = [sum(r) for r in table]
+    cols = [sum(c) for c in zip(*table)]
+    total = sum(rows)
+    observed = pearson_chi2(table)
+    log_const = (sum(math.lgamma(r + 1) for r in rows) + sum(math.lgamma(c + 1) for c in cols)
+                 - math.lgamma(total + 1))
+    p = 0.0
+    for rest in itertools.product(*(range(c + 1) for c in cols[1:])):
+        a = rows[0] - sum(rest)
+        if not 0 <= a <= cols[0]:
+            continue
+        first = (a,) + rest
+        second = tuple(c - x for c, x in zip(cols, first))
+        if pearson_chi2([list(first), list(second)]) >= observed - 1e-9:
+            p += math.exp(log_const - sum(math.lgamma(x + 1) for x in first + second))
+    return p
+
+
+def test_permutation_test_with_many_people_draws_tables_and_agrees_with_the_exact_p():
+    """2,597 people, a rare third category (expected counts about 3.5): tables with the observed
+    margins are drawn directly; the p-value is the exact conditional one within Monte Carlo error,
+    and scipy's label permutation (another seed) gives the same within that error."""
+    from scipy import stats
+
+    table = [[1000, 300, 2], [960, 330, 5]]
+    assert sum(map(sum, table)) > DIRECT_TABLES_ABOVE
+    res = independence_test(table)
+    assert res.method == "chi2_permutation" and res.dof == 2
+    assert res.statistic == pytest.approx(pearson_chi2(table), rel=1e-12)
+    exact = exact_permutation_p_2xc(table)
+    assert 0.1 < exact < 0.3  # 0.208: a p-value that Monte Carlo error can be seen on
+    assert res.p_value == pytest.approx(exact, abs=0.015)
+    labels = stats.chi2_contingency(np.array(table), correction=False, method=stats.PermutationMethod(
+        n_resamples=9999, rng=np.random.default_rng(7)))
+    assert res.p_value == pytest.approx(labels.pvalue, abs=0.02)
+    assert independence_test(table) == res  # seeded: reproducible
+
+
+def test_permutation_test_up_to_the_limit_is_scipys_label_permutation():
+    """At or below DIRECT_TABLES_ABOVE people the p-value is scipy's own, with the project's seed
+    (the synthetic default's published p-values do not move)."""
+    from scipy import stats
+
+    table = [[1, 2, 3], [4, 0, 2]]
+    ref = stats.chi2_contingency(np.array(table), correction=False, method=stats.PermutationMethod(
+        n_resamples=PERMUTATIONS, rng=np.random.default_rng(TEST_SEED)))
+    assert independence_test(table).p_value == ref.pvalue
 
 
 def test_zero_rows_and_columns_dropped():

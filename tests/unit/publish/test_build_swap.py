@@ -24,6 +24,7 @@ def fake_steps(monkeypatch):
     def stage(lang, edition_dir, stage_dir, data_dir, **kwargs):
         stage_dir.mkdir(parents=True, exist_ok=True)
         (stage_dir / "page.md").write_text(f"{lang} {state['version']}", encoding="utf-8")
+        (stage_dir / "_config.yml").write_text(f"title: DUO for a JOB – {lang} {state['version']}\n", encoding="utf-8")
         return True
 
     def run_jupyter_book(stage_dir, out_dir, builder="html"):

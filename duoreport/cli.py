@@ -334,8 +334,9 @@ def cmd_explore(args) -> int:
     from .explorer.serve import serve
 
     directory = data_path(args.data)
-    _load(directory)  # validated before anything starts
-    return serve(directory, args.port, args.lang, check_data=load_dataset)
+    mapping = _mapping_arg(args)
+    _load(directory, mapping)  # validated before anything starts
+    return serve(directory, args.port, args.lang, check_data=load_dataset, mapping=mapping)
 
 
 def _add_mapping(p) -> None:
@@ -439,6 +440,7 @@ def main(argv=None) -> int:
                    help="an export folder (default: the synthetic data); its mapping.yml, if any, is applied")
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--lang", default="nl", choices=list(LANGUAGES))
+    _add_mapping(p)
     p.set_defaults(func=cmd_explore)
 
     p = sub.add_parser("lab", help="JupyterLab on 127.0.0.1 with the chapter notebooks open, until Ctrl-C")

@@ -25,14 +25,17 @@ def explorer_venv() -> Path:
     return Path(os.environ.get(EXPLORER_VENV_VARIABLE) or REPO_ROOT / ".venv-explorer")
 
 
-def _explorer_notebook(folder: Path, data_dir: Path, lang: str) -> Path:
+def _explorer_notebook(folder: Path, data_dir: Path, lang: str, mapping: Path | None = None) -> Path:
     """notebooks/explorer.md as .ipynb in ``folder``, its parameters set as papermill would."""
     import jupytext
     import nbformat
 
     nb = jupytext.read(EXPLORER_NOTEBOOK)
     at = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", []))
-    injected = nbformat.v4.new_code_cell(f"data_dir = {str(data_dir)!r}\nlang = {lang!r}\n")
+    source = f"data_dir = {str(data_dir)!r}\nlang = {lang!r}\n"
+    if mapping is not None:
+        source += f"mapping = {str(mapping)!r}\n"
+    injected = nbformat.v4.new_code_cell(source)
     injected.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(at + 1, injected)
     path = folder / "explorer.ipynb"
@@ -147,8 +150,9 @@ def serve_locally(title: str, server: str, port: int, prepare, path: str = "/", 
             signal.signal(signal.SIGTERM, terminated)
 
 
-def serve(data_dir: Path, port: int, lang: str, check_data) -> int:
-    """Serve the subgroup explorer with Voilà on 127.0.0.1 until Ctrl-C; ``check_data(dir)`` validates first."""
+def serve(data_dir: Path, port: int, lang: str, check_data, mapping: Path | None = None) -> int:
+    """Serve the subgroup explorer with Voilà on 127.0.0.1 until Ctrl-C; ``check_data(dir, mapping)``
+    validates first."""
     venv = explorer_venv()
     voila = venv / "Scripts" / "voila.exe" if os.name == "nt" else venv / "bin" / "voila"
     if not voila.is_file():
@@ -157,10 +161,11 @@ def serve(data_dir: Path, port: int, lang: str, check_data) -> int:
               file=sys.stderr)
         return 2
     data_dir = Path(data_dir).resolve()
+    mapping = Path(mapping).resolve() if mapping is not None else None
 
     def prepare(folder: Path):
-        check_data(data_dir)  # a clear contract error now, rather than in the browser
-        notebook = _explorer_notebook(folder, data_dir, lang)
+        check_data(data_dir, mapping)  # a clear contract error now, rather than in the browser
+        notebook = _explorer_notebook(folder, data_dir, lang, mapping)
         env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
         cmd = [str(voila), str(notebook), "--no-browser", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
                "--Voila.port_retries=0", "--Voila.log_level=WARN", "--VoilaConfiguration.show_tracebacks=False"]

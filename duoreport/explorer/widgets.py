@@ -376,14 +376,15 @@ def _set_options(dropdown: W.Dropdown, options: list) -> None:
         dropdown.value = value
 
 
-def build_app(data_dir=None, lang: str = "nl") -> W.Widget:
-    """The explorer on ``data_dir`` (default: the synthetic data) as one widget.
+def build_app(data_dir=None, lang: str = "nl", mapping=None) -> W.Widget:
+    """The explorer on ``data_dir`` (default: the synthetic data) as one widget; ``mapping`` is the
+    export's import mapping when it is not ``mapping.yml`` beside the export.
 
     The data are loaded and checked against the data contract first (a ContractError
     explains what is wrong). The :class:`ExplorerApp` is ``widget.explorer``."""
     from ..data.loading import load_dataset
     from ..data.views import mentees_view
 
-    ds = load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA)
+    ds = load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA, Path(mapping) if mapping else None)
     i18n.use_programme(ds.programme)  # the antennas' names are settings of the dataset
     return ExplorerApp(mentees_view(ds), ds.synthetic, lang).widget

@@ -38,6 +38,8 @@ def test_the_served_notebook_gets_its_parameters(tmp_path):
     at = tags.index(["injected-parameters"])
     assert tags[at - 1] == ["parameters"]
     assert nb.cells[at].source == f"data_dir = {str(tmp_path / 'export')!r}\nlang = 'fr'\n"
+    mapped = jupytext.read(serve._explorer_notebook(tmp_path, tmp_path / "export", "nl", tmp_path / "map.yml"))
+    assert mapped.cells[at].source.endswith(f"mapping = {str(tmp_path / 'map.yml')!r}\n")
 
 
 @pytest.mark.skipif(not VOILA.is_file(), reason="no .venv-explorer (run bash setup.sh)")

@@ -239,10 +239,35 @@ def test_the_explorer_notebook_is_thin_and_runs_as_stored():
     assert code[0].metadata.get("tags") == ["parameters"]
     namespace = {}
     exec(code[0].source, namespace)
-    assert (namespace["data_dir"], namespace["lang"]) == ("", "nl")
+    assert (namespace["data_dir"], namespace["lang"], namespace["mapping"]) == ("", "nl", "")
     namespace["lang"] = "fr"  # as an injected parameter would
     *body, last = code[-1].source.strip().splitlines()
-    assert "build_app(data_dir or None, lang)" in last
+    assert "build_app(data_dir or None, lang, mapping or None)" in last
     exec("\n".join(body), namespace)
     widget = eval(last, namespace)
     assert isinstance(widget, W.Widget) and widget.explorer.lang == "fr"
+
+
+def test_build_app_reads_an_export_whose_mapping_is_kept_elsewhere(next_year_made, tmp_path):
+    """The next-year export (Dutch headers and codes, a fifth antenna) with its mapping.yml moved out
+    of the folder: refused without it, read with it (as `duoreport explore --mapping FILE` passes it)."""
+    import shutil
+
+    from duoreport.data.issues import ContractError
+
+    export = tmp_path / "export"
+    shutil.copytree(next_year_made.path, export)
+    mapping = tmp_path / "elsewhere" / "mapping.yml"
+    mapping.parent.mkdir()
+    shutil.move(export / "mapping.yml", mapping)
+    with pytest.raises(ContractError):
+        build_app(export, "nl")
+    try:
+        app = build_app(export, "nl", mapping).explorer
+        assert len(app.mentees) == 1333 + next_year_made.n_new
+        assert not app.synthetic
+        assert "mechelen" in app.values["antenna"]
+    finally:  # the antennas' names are process-wide: give the other tests the default's back
+        from duoreport.data.programme import default_programme
+
+        i18n.use_programme(default_programme())

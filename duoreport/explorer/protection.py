@@ -68,7 +68,7 @@ class Coded:
             rows = rows & (self.codes[col] >= 0)
         index = tuple(self.codes[col][rows] for col in split) + (self.codes[measure][rows],)
         cells = shape + (cats,)
-        flat = np.ravel_multi_index(index, cells) if index[0].size else np.zeros(0, dtype=np.int64)
+        flat = np.ravel_multi_index(index, cells)
         size = int(np.prod(cells))
         counts[..., :cats] = np.bincount(flat, minlength=size).reshape(cells)
         # key sums below 2**53 (keys < 4096 per person): exact in float64

@@ -23,7 +23,7 @@ from .. import i18n
 from ..data.loading import load_dataset
 from .editions import RunSpec, run_editions
 from .pdf import find_browser, no_browser_message, print_edition_pdf
-from .print_edition import PRINT_CSS, assemble
+from .print_edition import PRINT_CSS, assemble, split_title
 from .stage import LANGS, stage, write_if_changed
 
 
@@ -73,16 +73,10 @@ def landing_page(synthetic: bool, pdf_langs=LANGS, titles: dict | None = None) -
     links = " · ".join(f'<a href="{lang}/duo-for-a-job-{lang}.pdf" hreflang="{lang}">PDF ({lang})</a>'
                        for lang in pdf_langs)
     description = html.escape(i18n.text("print_subject", "nl") + " / " + i18n.text("print_subject", "fr"))
-    subtitles = {lang: html.escape(_subtitle((titles or {}).get(lang) or i18n.text("print_subject", lang)))
+    subtitles = {lang: html.escape(split_title((titles or {}).get(lang, ""))[1] or i18n.text("print_subject", lang))
                  for lang in LANGS}
     return LANDING.format(banner=banner, synthetic_css=css, pdf_links=f"<p>{links}</p>" if links else "",
                           description=description, subtitle_nl=subtitles["nl"], subtitle_fr=subtitles["fr"])
-
-
-def _subtitle(title: str) -> str:
-    """"DUO for a JOB – ervaringsverslag na …" -> "Ervaringsverslag na …"."""
-    rest = title.split(" – ", 1)[-1].strip()
-    return rest[:1].upper() + rest[1:]
 
 
 def _tree_hash(folder: Path) -> str:

@@ -96,14 +96,12 @@ _SOURCES_DIR: list = []  # this process's temporary folder, removed when the pro
 
 def _sources_dir() -> Path:
     if not _SOURCES_DIR or not _SOURCES_DIR[0].exists():
-        import atexit
         from multiprocessing import util
 
         folder = Path(tempfile.mkdtemp(prefix="duoreport-sources-"))
         _SOURCES_DIR[:] = [folder]
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the main process
-        util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                      exitpriority=0)  # a worker process (which ends without running atexit)
+        # run at exit by the main process (multiprocessing's atexit hook) and by a worker process
+        util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=0)
     return _SOURCES_DIR[0]
 
 

@@ -39,6 +39,13 @@ CHART_DPI = 150  # the resolution of the chart PNGs (plots.png_bytes): their phy
 PAGE_NUMBER_PLACEHOLDER = "000"
 
 
+def split_title(book_title: str) -> tuple:
+    """A book's title as staged, "DUO for a JOB – ervaringsverslag na vijf jaar werking", as
+    (title, subtitle): ("DUO for a JOB", "Ervaringsverslag na vijf jaar werking"); no dash, no subtitle."""
+    title, _, subtitle = book_title.partition(" – ")
+    return title, subtitle[:1].upper() + subtitle[1:]
+
+
 @dataclass
 class Heading:
     """A heading of the print document, in document order (the outline is rebuilt from these)."""
@@ -303,8 +310,7 @@ class _Assembler:
     def build(self, out: Path, book_title: str) -> PrintDocument:
         t = lambda key: i18n.text(key, self.lang)  # noqa: E731
         self.title = book_title
-        title, _, subtitle = book_title.partition(" – ")
-        subtitle = subtitle[:1].upper() + subtitle[1:]
+        title, subtitle = split_title(book_title)
         for page in self.pages:
             self.first_anchor[page] = f"p-{page.replace('/', '-')}"
         body = self.soup.body
